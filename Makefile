@@ -1,0 +1,25 @@
+# Set-up and common tasks. Every target creates the virtual environment it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-slow clean
+
+run: $(STAMP)  ## run the default scenario end to end (report included)
+	$(BIN)/simoffice $(ARGS)
+
+test: $(STAMP)  ## the default test suite (a few minutes on 2 cores)
+	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+test-slow: $(STAMP)  ## the long statistical suite
+	$(BIN)/python -m pytest -n 2 -m slow $(PYTEST_ARGS)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

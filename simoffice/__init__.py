@@ -1,0 +1,27 @@
+"""simoffice: a discrete-event simulator of a network of public service offices.
+
+From Python (a notebook, a script)::
+
+    import simoffice
+    cfg = simoffice.compose("network=mmc", "run.replications=5")
+    res = simoffice.simulate(cfg)
+    res.measures            # mean and 95 % interval of every measure
+    res.contacts.head()     # a row per contact
+
+From the command line: ``simoffice network=mmc network.servers=5``.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("simoffice")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+from simoffice.api import compose, simulate  # noqa: E402
+from simoffice.errors import ConfigError  # noqa: E402
+from simoffice.results import Results  # noqa: E402
+
+__all__ = ["simulate", "compose", "Results", "ConfigError", "__version__"]

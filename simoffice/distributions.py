@@ -1,0 +1,247 @@
+"""Probability distributions of durations (minutes) and other positive quantities.
+
+Each distribution is a small frozen object whose ``repr`` shows its parameters
+and whose :meth:`Distribution.sample` draws a numpy array from a given
+``numpy.random.Generator`` (there is no global random state). In YAML a
+distribution is written as a mapping with a ``dist`` name and its parameters::
+
+    service_time: {dist: lognormal, mean: 12, cv: 1.0}
+    patience: {dist: exponential, mean: 30}
+    setup: {dist: empirical, values: [1, 2, 5], probs: [0.5, 0.3, 0.2]}
+
+:func:`from_config` turns such a mapping into a distribution and raises
+:class:`~simoffice.errors.ConfigError` naming the key of a wrong parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+import numpy as np
+
+from simoffice.errors import ConfigError
+
+__all__ = [
+    "Distribution", "Exponential", "Lognormal", "Gamma", "Deterministic",
+    "Uniform", "Triangular", "Empirical", "from_config", "NAMES",
+]
+
+
+class Distribution:
+    """Base class: a non-negative random quantity with a known ``mean`` and
+    coefficient of variation ``cv`` (standard deviation / mean)."""
+
+    def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+        """Return an array of ``size`` independent draws."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"{type(self).__name__}({params})"
+
+
+@dataclass(frozen=True, repr=False)
+class Exponential(Distribution):
+    """Exponential with the given mean."""
+
+    mean: float
+
+    def sample(self, rng, size):
+        return rng.exponential(self.mean, size)
+
+    @property
+    def cv(self):
+        return 1.0
+
+
+@dataclass(frozen=True, repr=False)
+class Lognormal(Distribution):
+    """Lognormal given by its mean and coefficient of variation (not log-scale parameters)."""
+
+    mean: float
+    cv: float
+
+    def sample(self, rng, size):
+        sigma2 = math.log1p(self.cv**2)
+        mu = math.log(self.mean) - sigma2 / 2
+        return rng.lognormal(mu, math.sqrt(sigma2), size)
+
+
+@dataclass(frozen=True, repr=False)
+class Gamma(Distribution):
+    """Gamma given by its mean and coefficient of variation (shape = 1 / cv²)."""
+
+    mean: float
+    cv: float
+
+    def sample(self, rng, size):
+        shape = 1.0 / self.cv**2
+        return rng.gamma(shape, self.mean / shape, size)
+
+
+@dataclass(frozen=True, repr=False)
+class Deterministic(Distribution):
+    """Always ``value``."""
+
+    value: float
+
+    @property
+    def mean(self):
+        return self.value
+
+    @property
+    def cv(self):
+        return 0.0
+
+    def sample(self, rng, size):
+        return np.full(size, float(self.value))
+
+
+@dataclass(frozen=True, repr=False)
+class Uniform(Distribution):
+    """Uniform on [low, high]."""
+
+    low: float
+    high: float
+
+    @property
+    def mean(self):
+        return (self.low + self.high) / 2
+
+    @property
+    def cv(self):
+        return (self.high - self.low) / math.sqrt(12) / self.mean if self.mean else 0.0
+
+    def sample(self, rng, size):
+        return rng.uniform(self.low, self.high, size)
+
+
+@dataclass(frozen=True, repr=False)
+class Triangular(Distribution):
+    """Triangular on [low, high] with the given mode."""
+
+    low: float
+    mode: float
+    high: float
+
+    @property
+    def mean(self):
+        return (self.low + self.mode + self.high) / 3
+
+    @property
+    def cv(self):
+        a, c, b = self.low, self.mode, self.high
+        var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+        return math.sqrt(var) / self.mean if self.mean else 0.0
+
+    def sample(self, rng, size):
+        if self.low == self.high:
+            return np.full(size, float(self.low))
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+
+@dataclass(frozen=True, repr=False)
+class Empirical(Distribution):
+    """Discrete distribution on ``values`` with probabilities ``probs`` (equal if omitted)."""
+
+    values: tuple[float, ...]
+    probs: tuple[float, ...]
+
+    @property
+    def mean(self):
+        return float(np.dot(self.values, self.probs))
+
+    @property
+    def cv(self):
+        v, p = np.asarray(self.values), np.asarray(self.probs)
+        m = float(v @ p)
+        return math.sqrt(float(((v - m) ** 2) @ p)) / m if m else 0.0
+
+    def sample(self, rng, size):
+        return rng.choice(np.asarray(self.values, dtype=float), size=size, p=np.asarray(self.probs))
+
+
+# name -> (class, required parameters)
+NAMES: dict[str, tuple[type[Distribution], tuple[str, ...]]] = {
+    "exponential": (Exponential, ("mean",)),
+    "lognormal": (Lognormal, ("mean", "cv")),
+    "gamma": (Gamma, ("mean", "cv")),
+    "deterministic": (Deterministic, ("value",)),
+    "uniform": (Uniform, ("low", "high")),
+    "triangular": (Triangular, ("low", "mode", "high")),
+    "empirical": (Empirical, ("values",)),
+}
+
+
+def from_config(node: Mapping[str, Any] | None, key: str) -> Distribution:
+    """Build a distribution from its YAML mapping.
+
+    Args:
+        node: mapping with ``dist`` and the parameters that distribution needs.
+        key: the key path of ``node``, used in error messages.
+
+    Raises:
+        ConfigError: unknown ``dist``, a missing parameter, or a parameter out of range.
+    """
+    if node is None or not hasattr(node, "get"):
+        raise ConfigError(key, "a distribution such as {dist: exponential, mean: 10}", node)
+    name = node.get("dist")
+    if name not in NAMES:
+        raise ConfigError(f"{key}.dist", f"one of {sorted(NAMES)}", name)
+    cls, required = NAMES[name]
+    params = {}
+    for p in required:
+        value = node.get(p)
+        if value is None:
+            raise ConfigError(f"{key}.{p}", f"a value for the {name} distribution's '{p}'", value)
+        params[p] = value
+    if name == "empirical":
+        return _empirical(node, key)
+    for p, value in params.items():
+        _number(value, f"{key}.{p}")
+    if "mean" in params and not params["mean"] > 0:
+        raise ConfigError(f"{key}.mean", "a number > 0", params["mean"])
+    if "cv" in params and not params["cv"] > 0:
+        raise ConfigError(f"{key}.cv", "a number > 0 (use dist: deterministic for no variation)", params["cv"])
+    if name == "deterministic" and params["value"] < 0:
+        raise ConfigError(f"{key}.value", "a number >= 0", params["value"])
+    if name in ("uniform", "triangular"):
+        if params["low"] < 0:
+            raise ConfigError(f"{key}.low", "a number >= 0", params["low"])
+        if params["high"] < params["low"]:
+            raise ConfigError(f"{key}.high", f"a number >= low ({params['low']})", params["high"])
+    if name == "triangular" and not params["low"] <= params["mode"] <= params["high"]:
+        raise ConfigError(f"{key}.mode", f"a number in [{params['low']}, {params['high']}]", params["mode"])
+    return cls(**{p: float(v) for p, v in params.items()})
+
+
+def _number(value: Any, key: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(key, "a finite number", value)
+
+
+def _empirical(node: Mapping[str, Any], key: str) -> Empirical:
+    values = list(node.get("values"))
+    if not values:
+        raise ConfigError(f"{key}.values", "a non-empty list of numbers >= 0", values)
+    for i, v in enumerate(values):
+        _number(v, f"{key}.values[{i}]")
+        if v < 0:
+            raise ConfigError(f"{key}.values[{i}]", "a number >= 0", v)
+    probs = node.get("probs")
+    if probs is None:
+        probs = [1.0 / len(values)] * len(values)
+    probs = list(probs)
+    if len(probs) != len(values):
+        raise ConfigError(f"{key}.probs", f"{len(values)} probabilities, one per value", probs)
+    for i, p in enumerate(probs):
+        _number(p, f"{key}.probs[{i}]")
+        if not 0 <= p <= 1:
+            raise ConfigError(f"{key}.probs[{i}]", "a probability in [0, 1]", p)
+    if not math.isclose(sum(probs), 1.0, abs_tol=1e-6):
+        raise ConfigError(f"{key}.probs", "probabilities that sum to 1", probs)
+    if sum(v * p for v, p in zip(values, probs)) <= 0:
+        raise ConfigError(f"{key}.values", "values whose mean is > 0", values)
+    return Empirical(tuple(float(v) for v in values), tuple(float(p) for p in probs))

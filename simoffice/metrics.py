@@ -1,0 +1,167 @@
+"""Measures: pure functions of one replication's log.
+
+Nothing here touches SimPy. Every measure is computed over the measured window
+``[warmup_weeks, weeks)`` (in minutes): contacts whose ticket was taken in it,
+bundles created in it (followed to their end, through the drain period), and
+desk time inside it. The measure names are the public contract (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simoffice.recorder import (
+    CLOSED, IN_SERVICE_AT_END, OPEN, RENEGED, SENT_AWAY, SERVED, SETTLED,
+)
+
+MEASURES = (
+    "wait_mean_min", "wait_p50_min", "wait_p90_min", "wait_p95_min", "service_level",
+    "abandonment_rate", "visits_per_bundle_mean", "one_visit_resolution",
+    "bundle_completion_days_mean", "failed_trip_rate", "utilisation", "overtime_min",
+    "staff_hours", "contacts_per_week", "queue_length_mean",
+)
+UNITS = {
+    "wait_mean_min": "min", "wait_p50_min": "min", "wait_p90_min": "min", "wait_p95_min": "min",
+    "service_level": "share", "abandonment_rate": "share", "visits_per_bundle_mean": "visits",
+    "one_visit_resolution": "share", "bundle_completion_days_mean": "days",
+    "failed_trip_rate": "share", "utilisation": "share", "overtime_min": "min per week",
+    "staff_hours": "hours per week", "contacts_per_week": "contacts per week",
+    "queue_length_mean": "clients",
+}
+
+
+def occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Time integral (minutes) of the number of intervals open, per bin between ``edges``.
+
+    Uses F(x) = Σ_{s<x} (x − s) − Σ_{e<x} (x − e), the total open time before x,
+    evaluated at the edges with sorted cumulative sums: O((n + bins) log n).
+    """
+    def before(points: np.ndarray) -> np.ndarray:
+        p = np.sort(points)
+        cum = np.concatenate(([0.0], np.cumsum(p)))
+        k = np.searchsorted(p, edges, side="left")
+        return k * edges - cum[k]
+
+    total = before(starts) - before(ends)
+    return np.diff(total)
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(x.mean()) if len(x) else float("nan")
+
+
+def _share(mask: np.ndarray) -> float:
+    return float(mask.mean()) if len(mask) else float("nan")
+
+
+def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
+             target_min: float) -> dict[str, float]:
+    """Every summary measure of one replication (or one office's part of it).
+
+    Args:
+        contacts, bundles, duty: the replication's log columns (numpy arrays).
+        window: measured window (start, end) in minutes.
+        target_min: service-level target (minutes of wait).
+    """
+    w0, w1 = window
+    weeks = (w1 - w0) / 10080.0
+    arr = contacts["arrival_min"]
+    inw = (arr >= w0) & (arr < w1)
+    out = contacts["outcome"][inw]
+    start = contacts["start_min"][inw]
+    end = contacts["end_min"][inw]
+    arrival = arr[inw]
+    ticket = out != CLOSED
+    started = ~np.isnan(start)
+    waits = start[started] - arrival[started]
+    n_tickets = int(ticket.sum())
+    r = {}
+    r["wait_mean_min"] = _mean(waits)
+    for q in (50, 90, 95):
+        r[f"wait_p{q}_min"] = float(np.percentile(waits, q)) if len(waits) else float("nan")
+    r["service_level"] = float((waits <= target_min).sum() / n_tickets) if n_tickets else float("nan")
+    r["abandonment_rate"] = float((out == RENEGED).sum() / n_tickets) if n_tickets else float("nan")
+    # Trips: a visit is failed when it found the office closed or was sent away with nothing handled.
+    key = contacts["bundle"][inw] * 1000 + contacts["visit"][inw]
+    trips, inverse = np.unique(key, return_inverse=True)
+    served_trip = np.zeros(len(trips), bool)
+    np.logical_or.at(served_trip, inverse, (out == SERVED) | (out == IN_SERVICE_AT_END))
+    bad_trip = np.zeros(len(trips), bool)
+    np.logical_or.at(bad_trip, inverse, (out == CLOSED) | (out == SENT_AWAY))
+    r["failed_trip_rate"] = _share(bad_trip & ~served_trip)
+    # Bundles created in the window and ended by the end of the run.
+    b_in = (bundles["created_min"] >= w0) & (bundles["created_min"] < w1)
+    status = bundles["status"][b_in]
+    ended = status != OPEN
+    visits = bundles["visits"][b_in][ended]
+    r["visits_per_bundle_mean"] = _mean(visits.astype(float))
+    r["one_visit_resolution"] = _share((status[ended] == SETTLED) & (visits == 1))
+    settled = status == SETTLED
+    days = (bundles["end_min"][b_in][settled] - bundles["first_visit_min"][b_in][settled]) / 1440.0
+    r["bundle_completion_days_mean"] = _mean(days)
+    # Desk time inside the window.
+    edges = np.array([w0, w1])
+    on_duty = occupancy(duty["start_min"], duty["end_min"], edges)[0]
+    s_all, e_all = contacts["start_min"], contacts["end_min"]
+    busy_rows = ~np.isnan(s_all)
+    busy = occupancy(s_all[busy_rows], e_all[busy_rows], edges)[0]
+    r["utilisation"] = float(busy / on_duty) if on_duty > 0 else float("nan")
+    sched = duty["scheduled_end_min"]
+    over = occupancy(np.maximum(sched, duty["start_min"]), np.maximum(duty["end_min"], sched), edges)[0]
+    r["overtime_min"] = float(over / weeks)
+    r["staff_hours"] = float(on_duty / 60.0 / weeks)
+    r["contacts_per_week"] = float(n_tickets / weeks)
+    leave = np.where(np.isnan(s_all), e_all, s_all)
+    queued = contacts["outcome"] != CLOSED
+    r["queue_length_mean"] = float(occupancy(arr[queued], leave[queued], edges)[0] / (w1 - w0))
+    return r
+
+
+def subset(columns: dict, mask: np.ndarray) -> dict:
+    return {k: v[mask] for k, v in columns.items()}
+
+
+def timeseries(contacts: dict, duty: dict, group_skills: list[tuple[int, frozenset[int]]],
+               n_offices: int, window: tuple[float, float], bin_min: float = 15.0) -> dict[str, np.ndarray]:
+    """Time-average queue length, busy desks and desks on duty per bin.
+
+    One row per office × desk group × bin, plus one per office × bin with
+    ``desk_group = -1`` for the office totals. A desk group's queue counts the
+    tickets waiting for a skill it has.
+
+    Args:
+        group_skills: (office, skills) of each network-wide desk group.
+    """
+    w0, w1 = window
+    edges = np.arange(w0, w1 + bin_min / 2, bin_min)
+    n_bins = len(edges) - 1
+    start, end, arr = contacts["start_min"], contacts["end_min"], contacts["arrival_min"]
+    queued = contacts["outcome"] != CLOSED
+    leave = np.where(np.isnan(start), end, start)
+    busy_rows = ~np.isnan(start)
+    rows: dict[str, list] = {k: [] for k in ("office", "desk_group", "bin_start_min", "queue_mean", "busy_mean", "on_duty_mean")}
+
+    def add(office, group, q, b, d):
+        rows["office"].append(np.full(n_bins, office, np.int16))
+        rows["desk_group"].append(np.full(n_bins, group, np.int16))
+        rows["bin_start_min"].append(edges[:-1])
+        for k, v in (("queue_mean", q), ("busy_mean", b), ("on_duty_mean", d)):
+            rows[k].append(v / bin_min)
+
+    for o in range(n_offices):
+        in_o = contacts["office"] == o
+        d_o = duty["office"] == o
+        tq = queued & in_o
+        add(o, -1,
+            occupancy(arr[tq], leave[tq], edges),
+            occupancy(start[busy_rows & in_o], end[busy_rows & in_o], edges),
+            occupancy(duty["start_min"][d_o], duty["end_min"][d_o], edges))
+        for g, (office, skills) in enumerate(group_skills):
+            if office != o:
+                continue
+            tg = tq & np.isin(contacts["skill"], list(skills))
+            bg = busy_rows & (contacts["desk_group"] == g)
+            dg = duty["desk_group"] == g
+            add(o, g, occupancy(arr[tg], leave[tg], edges), occupancy(start[bg], end[bg], edges),
+                occupancy(duty["start_min"][dg], duty["end_min"][dg], edges))
+    return {k: np.concatenate(v) if v else np.array([]) for k, v in rows.items()}

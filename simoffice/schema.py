@@ -1,0 +1,219 @@
+"""Typed configuration schema, registered in Hydra's ConfigStore.
+
+The YAML groups in ``configs/`` (``network``, ``schedule``, ``design``) build on
+these dataclasses, so a mistyped key or a value of the wrong type is refused by
+Hydra when the config is composed. Checks that involve several fields
+(a bundle naming an unknown service, a shift that ends before it starts) are
+made once, by :func:`simoffice.build.build_spec`.
+
+All durations are in minutes, clock times are ``"HH:MM"`` strings and weekdays
+are ``mon`` … ``sun``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass
+class DistConfig:
+    """A distribution: ``dist`` and the parameters it needs (see :mod:`simoffice.distributions`)."""
+
+    dist: str = MISSING
+    mean: Optional[float] = None
+    cv: Optional[float] = None
+    value: Optional[float] = None
+    low: Optional[float] = None
+    mode: Optional[float] = None
+    high: Optional[float] = None
+    values: Optional[List[float]] = None
+    probs: Optional[List[float]] = None
+
+
+@dataclass
+class SegmentConfig:
+    """A client group.
+
+    ``patience`` is how long a client waits in the queue before leaving (null:
+    never leaves); ``priority`` classes are served highest first; after reneging,
+    a failed trip or being sent away at closing the client comes back another day
+    with probability ``return_prob``; ``informed_share`` of clients know the
+    opening hours and come when the office is open.
+    """
+
+    share: float = 1.0
+    patience: Optional[DistConfig] = None
+    priority: int = 0
+    return_prob: float = 0.8
+    informed_share: float = 1.0
+
+
+@dataclass
+class ServiceConfig:
+    """One need type: the skill a desk needs, its service time (minutes) and the
+    chance that the client lacks a document and must come back."""
+
+    skill: str = MISSING
+    service_time: DistConfig = MISSING
+    missing_document_prob: float = 0.0
+
+
+@dataclass
+class BundleConfig:
+    """A life event bringing several needs at once; ``share`` of all bundles.
+    ``segment_mix`` (segment -> probability) overrides the segments' shares."""
+
+    needs: List[str] = MISSING
+    share: float = 1.0
+    segment_mix: Optional[Dict[str, float]] = None
+
+
+@dataclass
+class DeskGroupConfig:
+    """Desks with the same skills; ``staff`` maps a schedule's shift name to the
+    number of desks staffed on that shift."""
+
+    name: str = MISSING
+    skills: List[str] = MISSING
+    staff: Dict[str, int] = MISSING
+
+
+@dataclass
+class OfficeConfig:
+    """A fixed service point. ``opening_hours`` (weekday -> "HH:MM-HH:MM" or null)
+    overrides the schedule's for this office."""
+
+    name: str = MISSING
+    bundles_per_week: float = MISSING
+    desk_groups: List[DeskGroupConfig] = MISSING
+    opening_hours: Optional[Dict[str, Optional[str]]] = None
+
+
+@dataclass
+class ProfileConfig:
+    """Piecewise-constant arrival-rate shape by weekday × time of day.
+
+    Bins are ``bin_min`` minutes wide (1 to 1440, dividing 1440) starting at
+    ``start``; ``time_of_day`` gives the relative rate of each bin (bins past the
+    list have rate 0), ``weekdays`` the relative weight of each day, and
+    ``by_weekday`` a day's own bins in place of ``time_of_day``. Only the shape
+    matters: each office's ``bundles_per_week`` sets the volume.
+    """
+
+    bin_min: int = 60
+    start: str = "00:00"
+    time_of_day: List[float] = field(default_factory=lambda: [1.0] * 24)
+    weekdays: Dict[str, float] = field(default_factory=lambda: {d: 1.0 for d in WEEKDAYS})
+    by_weekday: Optional[Dict[str, List[float]]] = None
+
+
+@dataclass
+class NetworkConfig:
+    """A network written out in full: segments, services, bundles, offices."""
+
+    kind: str = "explicit"
+    name: str = MISSING
+    max_visits: int = 6
+    return_after_days: int = 1
+    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
+    segments: Dict[str, SegmentConfig] = MISSING
+    services: Dict[str, ServiceConfig] = MISSING
+    bundles: Dict[str, BundleConfig] = MISSING
+    offices: List[OfficeConfig] = MISSING
+
+
+@dataclass
+class MMCNetworkConfig:
+    """One office open 24/7, one service, one desk group, Poisson arrivals.
+
+    ``service_cv`` 1.0 gives exponential service, 0 deterministic, otherwise
+    lognormal; ``patience_mean_min`` null means nobody reneges, otherwise
+    patience is exponential with that mean. Opening hours and shifts of the
+    schedule do not apply.
+    """
+
+    kind: str = "mmc"
+    name: str = "mmc"
+    servers: int = 5
+    arrivals_per_hour: float = 270.0
+    service_mean_min: float = 1.0
+    service_cv: float = 1.0
+    patience_mean_min: Optional[float] = None
+
+
+@dataclass
+class ShiftConfig:
+    start: str = MISSING
+    end: str = MISSING
+    days: List[str] = MISSING
+
+
+@dataclass
+class ScheduleConfig:
+    """Opening hours (weekday -> "HH:MM-HH:MM" or null for closed), staff shifts,
+    public holidays (ISO dates) and what happens at closing time:
+    ``serve_waiting`` (desks stay until the queue is empty: overtime) or
+    ``send_away`` (waiting clients leave: failed trips)."""
+
+    name: str = MISSING
+    opening_hours: Dict[str, Optional[str]] = MISSING
+    shifts: Dict[str, ShiftConfig] = MISSING
+    holidays: List[str] = field(default_factory=list)
+    closing_policy: str = "serve_waiting"
+
+
+@dataclass
+class DesignConfig:
+    """How integrated the front line is.
+
+    ``needs_per_ticket``: ``one`` (a ticket carries one need) or ``all`` (a desk
+    settles every need it has the skill for in one sitting). ``other_needs``:
+    where needs not handled at the desk go, ``same_visit`` (re-queue in the same
+    visit) or ``next_visit`` (another day). ``cross_trained``: every desk has every
+    skill present in its office.
+    """
+
+    name: str = MISSING
+    needs_per_ticket: str = "one"
+    other_needs: str = "same_visit"
+    cross_trained: bool = False
+
+
+@dataclass
+class RunConfig:
+    """Length and repetition of a run. ``jobs``: parallel workers (0 = one per CPU)."""
+
+    weeks: int = 8
+    warmup_weeks: int = 1
+    drain_weeks: int = 2
+    replications: int = 10
+    seed: int = 2026
+    jobs: int = 0
+    service_level_target_min: float = 15.0
+    start_date: str = "2026-01-12"
+    progress: bool = True
+
+
+@dataclass
+class Config:
+    network: Any = MISSING
+    schedule: ScheduleConfig = MISSING
+    design: DesignConfig = MISSING
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+def register() -> None:
+    """Store the schema in Hydra's ConfigStore (idempotent)."""
+    cs = ConfigStore.instance()
+    cs.store(name="schema", node=Config)
+    cs.store(group="network", name="schema_network", node=NetworkConfig)
+    cs.store(group="network", name="schema_mmc", node=MMCNetworkConfig)
+
+
+register()
