@@ -1,0 +1,157 @@
+"""A replication's behaviour: schedules, closing, shifts, conservation, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simoffice
+from simoffice.build import build_spec
+from simoffice.recorder import OUTCOMES
+from simoffice.replication import ClientFactory, office_timetable, simulate_replication
+from simoffice.timetable import DAY
+
+from conftest import simulate
+
+SHORT = ("run.weeks=3", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=2")
+
+
+@pytest.fixture(scope="module")
+def five_day():
+    return simulate(*SHORT, "schedule=five_day")
+
+
+@pytest.fixture(scope="module")
+def mon_thu():
+    return simulate(*SHORT, "schedule=mon_thu")
+
+
+def holiday_days(res) -> set[int]:
+    start = dt.date.fromisoformat(res.summary["meta"]["start_date"])
+    return {(dt.date.fromisoformat(h) - start).days for h in ("2026-02-23", "2026-03-09")}
+
+
+def test_mon_thu_gives_failed_trips_on_fridays(mon_thu):
+    """Clients who do not know the new hours find the office closed on Friday."""
+    c = mon_thu.contacts
+    assert ((c["outcome"] == "closed") & (c["weekday"] == 4)).sum() > 0
+    assert mon_thu.summary["measures"]["failed_trip_rate"]["mean"] > 0
+
+
+def test_five_day_gives_no_failed_trips_on_fridays(five_day):
+    """Open every working day: no trip finds the office closed except on public holidays."""
+    c = five_day.contacts
+    closed = c[c["outcome"] == "closed"]
+    assert not (closed["weekday"] == 4).any()
+    assert set((closed["arrival_min"] // DAY).astype(int)) <= holiday_days(five_day)
+
+
+def test_informed_clients_make_no_failed_trips():
+    """When everyone knows the opening hours, nobody finds the office closed."""
+    res = simulate(*SHORT, "schedule=mon_thu", *(f"network.segments.{s}.informed_share=1.0"
+                                                  for s in ("families", "pensioners", "disabled", "job_seekers")))
+    assert not (res.contacts["outcome"] == "closed").any()
+
+
+def starts_outside_opening(res) -> pd.DataFrame:
+    """Served contacts whose service started while their office was closed."""
+    spec = res.spec
+    c = res.contacts[res.contacts["start_min"].notna()]
+    names = [o.name for o in spec.offices]
+    bad = []
+    for o, name in enumerate(names):
+        tt = office_timetable(spec, o)
+        rows = c[c["office"] == name]
+        bad.append(rows[[not tt.is_open(t) for t in rows["start_min"]]])
+    return pd.concat(bad)
+
+
+def test_serve_waiting_serves_after_closing_only_those_who_came_before(five_day):
+    """Under serve_waiting, a service after closing is for a client who took a ticket while open."""
+    late = starts_outside_opening(five_day)
+    assert len(late) > 0, "a busy office should have overtime"
+    spec = five_day.spec
+    for _, row in late.iterrows():
+        tt = office_timetable(spec, [o.name for o in spec.offices].index(row["office"]))
+        assert tt.is_open(row["arrival_min"])
+        assert row["arrival_min"] // DAY == row["start_min"] // DAY
+    assert five_day.summary["measures"]["overtime_min"]["mean"] > 0
+
+
+def test_send_away_starts_no_service_while_closed():
+    """Under send_away, no service starts while the office is closed, and the waiting are sent away."""
+    res = simulate(*SHORT, "schedule.closing_policy=send_away")
+    assert len(starts_outside_opening(res)) == 0
+    assert (res.contacts["outcome"] == "sent_away").sum() > 0
+
+
+def test_a_shift_that_ends_lets_the_desk_finish_its_client(five_day):
+    """A desk past its shift end is finishing a client; it never starts one after its shift
+    while the office is open."""
+    spec = five_day.spec
+    rep = simulate_replication(spec, 0)
+    d, c = rep["duty"], rep["contacts"]
+    late = d["end_min"] > d["scheduled_end_min"]
+    assert late.any()
+    for desk, start, end, sched in zip(d["desk"][late], d["start_min"][late], d["end_min"][late],
+                                       d["scheduled_end_min"][late]):
+        mine = (c["desk"] == desk) & (c["start_min"] >= start) & (c["start_min"] < end)
+        # The last client ends exactly when the desk goes off duty.
+        assert c["end_min"][mine].max() == pytest.approx(end)
+        after = mine & (c["start_min"] >= sched)
+        office = c["office"][mine][0]
+        tt = office_timetable(spec, int(office))
+        assert not any(tt.is_open(t) for t in c["start_min"][after])
+
+
+def test_no_desk_serves_off_duty(five_day):
+    """Every service lies inside one of its desk's duty periods."""
+    rep = simulate_replication(five_day.spec, 1)
+    d, c = rep["duty"], rep["contacts"]
+    served = ~np.isnan(c["start_min"])
+    for desk, s, e in zip(c["desk"][served], c["start_min"][served], c["end_min"][served]):
+        rows = d["desk"] == desk
+        assert ((d["start_min"][rows] <= s) & (e <= d["end_min"][rows])).any()
+
+
+@pytest.mark.parametrize("design", ["siloed", "co_located", "one_stop"])
+def test_every_client_is_served_reneged_or_present_at_the_end(design):
+    """Conservation: every ticket ends served, reneged, sent away or still present; every
+    bundle created appears once, settled, abandoned or open."""
+    spec = build_spec(simoffice.compose(*SHORT, f"design={design}", "run.drain_weeks=0"))
+    rep = simulate_replication(spec, 0)
+    c, b = rep["contacts"], rep["bundles"]
+    tickets = c["outcome"] != OUTCOMES.index("closed")
+    assert tickets.sum() == rep["tickets_issued"]
+    factories = [ClientFactory(spec, 0, o, 0) for o in range(len(spec.offices))]
+    created = sum(len(f.week(w)) for f in factories for w in range(spec.run.weeks))
+    assert len(b["bundle"]) == created == len(np.unique(b["bundle"]))
+    assert set(np.unique(c["bundle"])) <= set(b["bundle"])
+    # Each bundle's visits are the trips written in the contacts.
+    trips = pd.DataFrame({"bundle": c["bundle"], "visit": c["visit"]}).drop_duplicates()
+    visits = pd.Series(b["visits"], index=b["bundle"])
+    counted = trips.groupby("bundle").size()
+    assert (visits.loc[counted.index] == counted).all()
+    settled = b["status"] == 0
+    assert (b["needs_settled"][settled] == b["needs"][settled]).all()
+
+
+def test_same_seed_same_tables_with_one_or_two_workers():
+    """Determinism: the tables do not depend on the number of worker processes."""
+    cfg = ("network=single_office", "run.weeks=2", "run.warmup_weeks=1", "run.replications=3")
+    one = simulate(*cfg, "run.jobs=1")
+    two = simoffice.simulate(simoffice.compose(*cfg, "run.jobs=2", "run.progress=false"))
+    for table in ("contacts", "bundles", "timeseries", "replications"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+    assert one.summary == two.summary
+
+
+def test_common_random_numbers_same_clients_across_schedules(five_day, mon_thu):
+    """Two schedules with the same seed see the same bundles: same arrivals, segments and types."""
+    cols = ["replication", "bundle", "office", "segment", "bundle_type", "created_min"]
+    a = five_day.bundles[cols].sort_values(["replication", "bundle"]).reset_index(drop=True)
+    b = mon_thu.bundles[cols].sort_values(["replication", "bundle"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)

@@ -1,0 +1,143 @@
+"""The simulator reproduces queueing theory (DESIGN.md, "Validation oracles").
+
+Each statistical check runs several independent replications at a fixed seed
+and asserts that the 95 % confidence interval across replications contains the
+theoretical value; nothing here pins a simulated number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simoffice import theory
+from simoffice.timetable import DAY
+
+from conftest import assert_covers, per_replication, simulate
+
+MMC_RUN = ("network=mmc", "run.weeks=3", "run.warmup_weeks=1", "run.drain_weeks=0",
+           "run.replications=10", "network.servers=5", "network.service_mean_min=10")
+
+
+def in_window_tickets(res):
+    c = res.contacts
+    return c[c["in_window"] & (c["outcome"] != "closed")]
+
+
+@pytest.fixture(scope="module", params=[0.7, 0.9], ids=["rho=0.7", "rho=0.9"])
+def erlang_c_run(request):
+    rho = request.param
+    lam_h = rho * 5 * 60 / 10  # servers × 60 / service_mean_min
+    return rho, lam_h / 60, simulate(*MMC_RUN, f"network.arrivals_per_hour={lam_h}")
+
+
+def test_erlang_c_probability_of_waiting(erlang_c_run):
+    """M/M/5: the share of clients who wait matches Erlang C at ρ = 0.7 and ρ = 0.9."""
+    rho, lam, res = erlang_c_run
+    t = in_window_tickets(res)
+    p_wait = t.groupby("replication", observed=True)["wait_min"].apply(lambda w: float((w > 0).mean()))
+    assert_covers(p_wait, theory.erlang_c(5, lam, 0.1), f"P(wait > 0) at rho={rho}")
+
+
+def test_erlang_c_mean_wait(erlang_c_run):
+    """M/M/5: the mean wait matches C / (cμ − λ)."""
+    rho, lam, res = erlang_c_run
+    assert_covers(per_replication(res, "wait_mean_min"), theory.erlang_c_wait_mean(5, lam, 0.1),
+                  f"E[Wq] at rho={rho}")
+
+
+def test_utilisation_is_offered_load_per_desk(erlang_c_run):
+    """Utilisation = λE[S]/c."""
+    rho, lam, res = erlang_c_run
+    assert_covers(per_replication(res, "utilisation"), rho, "utilisation")
+
+
+def test_littles_law_in_the_queue(erlang_c_run):
+    """L = λW: time-average queue length equals arrival rate × mean time in queue."""
+    rho, lam, res = erlang_c_run
+    t = in_window_tickets(res)
+    window_min = (3 - 1) * 7 * DAY
+    for r, g in t.groupby("replication", observed=True):
+        lam_hat = len(g) / window_min
+        L = per_replication(res, "queue_length_mean")[r]
+        # Exact up to the few clients who straddle the window's edges.
+        assert L == pytest.approx(lam_hat * g["wait_min"].mean(), rel=0.02)
+
+
+@pytest.fixture(scope="module")
+def erlang_a_run():
+    # 5 desks, mean service 10 min, 30 arrivals an hour (offered load 5: ρ = 1),
+    # exponential patience with mean 20 min (θ = 0.05 per minute).
+    return simulate(*MMC_RUN, "network.arrivals_per_hour=30", "network.patience_mean_min=20")
+
+
+def test_erlang_a_waiting_and_abandonment(erlang_a_run):
+    """M/M/5+M: P(wait > 0) and the abandonment share match the exact birth–death solution."""
+    res = erlang_a_run
+    exact = theory.erlang_a(5, 0.5, 0.1, 0.05)
+    t = in_window_tickets(res)
+    by_rep = t.groupby("replication", observed=True)
+    assert_covers(by_rep["wait_min"].apply(lambda w: float((w > 0).mean())), exact.p_wait, "P(wait > 0)")
+    assert_covers(per_replication(res, "abandonment_rate"), exact.abandon_prob, "P(abandon)")
+    assert_covers(by_rep["wait_min"].mean(), exact.wait_mean, "E[Wq] over all arrivals")
+
+
+def test_erlang_a_abandonment_equals_theta_times_wait(erlang_a_run):
+    """P(abandon) = θ·E[Wq] holds in the simulation, replication by replication, within noise."""
+    t = in_window_tickets(erlang_a_run)
+    by_rep = t.groupby("replication", observed=True)
+    abandon = by_rep["outcome"].apply(lambda o: float((o == "reneged").mean()))
+    theta_wait = 0.05 * by_rep["wait_min"].mean()
+    assert_covers(abandon - theta_wait, 0.0, "P(abandon) − θ·E[Wq]")
+
+
+def test_more_staff_never_raises_the_mean_wait():
+    """Adding a desk lowers the mean wait, beyond noise (same clients: common random numbers)."""
+    waits = {c: per_replication(simulate(*MMC_RUN, "network.arrivals_per_hour=27", f"network.servers={c}"),
+                                "wait_mean_min") for c in (5, 6, 7)}
+    for fewer, more in ((5, 6), (6, 7)):
+        diff = waits[fewer] - waits[more]
+        assert (diff >= 0).all(), f"{more} desks waited longer than {fewer} in some replication"
+        assert diff.mean() > 0
+
+
+def bundle_network(design: str, k: int, r: float) -> dict:
+    """One office, one bundle of ``k`` needs each settled at a visit with probability ``r``;
+    nobody reneges, everybody comes back, no visit limit in practice."""
+    from omegaconf import OmegaConf
+
+    import simoffice
+
+    cfg = OmegaConf.to_container(simoffice.compose(
+        "network=single_office", f"design={design}", "run.weeks=6", "run.warmup_weeks=1",
+        "run.drain_weeks=4", "run.replications=10", "run.jobs=1", "run.progress=false"), resolve=True)
+    net = cfg["network"]
+    services = list(net["services"])[:k]
+    for name, svc in net["services"].items():
+        svc["missing_document_prob"] = 1 - r
+    net["bundles"] = {"life_event": {"needs": services, "share": 1.0, "segment_mix": None}}
+    for seg in net["segments"].values():
+        seg.update(patience=None, informed_share=1.0, return_prob=1.0)
+    net["max_visits"] = 60
+    net["offices"][0]["bundles_per_week"] = 120
+    return cfg
+
+
+@pytest.mark.parametrize("design", ["one_stop", "co_located"])
+def test_bundle_visits_when_every_need_is_handled_each_visit(design):
+    """All needs handled at each visit: E[visits] = Σ_j C(k,j)(−1)^{j+1} / (1 − (1−r)^j)."""
+    import simoffice
+
+    res = simoffice.simulate(bundle_network(design, 3, 0.7), progress=False)
+    assert_covers(per_replication(res, "visits_per_bundle_mean"), theory.bundle_visits_all_needs(3, 0.7),
+                  f"visits per bundle ({design})")
+    assert_covers(per_replication(res, "one_visit_resolution"), 0.7**3, f"one-visit resolution ({design})")
+
+
+def test_bundle_visits_when_one_need_is_handled_per_visit():
+    """Siloed, one need per visit: E[visits] = k / r."""
+    import simoffice
+
+    res = simoffice.simulate(bundle_network("siloed", 3, 0.7), progress=False)
+    assert_covers(per_replication(res, "visits_per_bundle_mean"), theory.bundle_visits_one_need(3, 0.7),
+                  "visits per bundle (siloed)")
