@@ -18,8 +18,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from simoffice import schema  # noqa: F401  (registers the schema in Hydra's ConfigStore)
-from simoffice.api import CONFIG_DIR, config_hash
+from simoffice import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
+from simoffice.api import CONFIG_DIR
 from simoffice.errors import ConfigError
 from simoffice.metrics import UNITS
 
@@ -30,6 +30,10 @@ def fail(message: str, out_dir: Path | None = None) -> None:
     if out_dir is not None and out_dir.is_dir():
         if all(p.name in (".hydra", "main.log", "cli.log") for p in out_dir.iterdir()):
             shutil.rmtree(out_dir, ignore_errors=True)
+            try:  # and the date folder Hydra made for it, if nothing else is there
+                out_dir.parent.rmdir()
+            except OSError:
+                pass
     print(f"simoffice: {message}", file=sys.stderr)
     sys.exit(2)
 
@@ -75,7 +79,5 @@ def _main(cfg: DictConfig) -> float | None:
 
 def main() -> None:
     """Console-script entry point."""
+    hydra_errors.install()
     _main()
-
-
-__all__ = ["main", "run", "config_hash"]
