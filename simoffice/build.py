@@ -45,20 +45,21 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
             raise ConfigError(part, "a config group (mapping)", cfg.get(part))
     run = _run(cfg["run"])
     design = _design(cfg["design"])
+    schedule, hours = _schedule(cfg["schedule"], run)  # checked even where it does not apply (mmc)
     net = cfg["network"]
     kind = net.get("kind", "explicit")
     if kind == "mmc":
-        return _mmc(net, design, run, cfg["schedule"].get("name", ""))
+        return _mmc(net, design, run, schedule.name)
     if kind != "explicit":
         raise ConfigError("network.kind", "'explicit' or 'mmc'", kind)
-    schedule = _schedule(cfg["schedule"], run)
-    return _explicit(net, schedule, design, run)
+    return _explicit(net, schedule, hours, design, run)
 
 
 # --- scalar checks ---------------------------------------------------------------
 
 def _int(value: Any, key: str, low: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value != int(value)):
         raise ConfigError(key, "an integer" + (f" >= {low}" if low is not None else ""), value)
     if low is not None and value < low:
         raise ConfigError(key, f"an integer >= {low}", value)
@@ -101,13 +102,15 @@ def _weekday(value: Any, key: str) -> int:
     return WEEKDAYS.index(value)
 
 
-def _weights(mapping: Mapping[str, Any], key: str, names: tuple[str, ...], what: str) -> tuple[float, ...]:
-    """Probabilities over ``names`` from a name -> weight mapping, normalised."""
+def _weights(mapping: Mapping[str, Any], key: str, names: tuple[str, ...], what: str,
+             suffix: str = "") -> tuple[float, ...]:
+    """Probabilities over ``names`` from a name -> weight mapping, normalised.
+    A weight's key is ``{key}.{name}{suffix}``."""
     w = [0.0] * len(names)
     for name, value in mapping.items():
         if name not in names:
             raise ConfigError(f"{key}.{name}", f"a known {what}, one of {list(names)}", name)
-        w[names.index(name)] = _num(value, f"{key}.{name}", 0)
+        w[names.index(name)] = _num(value, f"{key}.{name}{suffix}", 0)
     total = sum(w)
     if total <= 0:
         raise ConfigError(key, "weights with a positive sum", dict(mapping))
@@ -158,7 +161,8 @@ def _opening(hours: Mapping[str, Any] | None, key: str) -> tuple:
     return tuple(out)
 
 
-def _schedule(s: Mapping[str, Any], run: Run) -> Schedule:
+def _schedule(s: Mapping[str, Any], run: Run) -> tuple[Schedule, tuple]:
+    """The schedule, and its weekly opening hours (the offices' default)."""
     shifts = []
     for name, sh in _nonempty(s.get("shifts"), "schedule.shifts", "shift").items():
         key = f"schedule.shifts.{name}"
@@ -176,7 +180,6 @@ def _schedule(s: Mapping[str, Any], run: Run) -> Schedule:
         except ValueError:
             raise ConfigError(f"schedule.holidays[{i}]", "an ISO date such as 2026-01-07", h) from None
         holidays.add(day)
-    _opening(s.get("opening_hours"), "schedule.opening_hours")  # checked here, used per office
     return Schedule(
         name=str(s.get("name")),
         shifts=tuple(shifts),
@@ -198,7 +201,7 @@ def _profile(p: Mapping[str, Any]) -> ArrivalProfile:
     def day_shape(values: Any, k: str) -> np.ndarray:
         values = list(values or [])
         if len(values) > n_bins - first:
-            raise ConfigError(k, f"at most {n_bins - first} bins of {bin_min} min from {p.get('start')}", len(values))
+            raise ConfigError(k, f"at most {n_bins - first} bins of {bin_min} min from {p.get('start')}", values)
         row = np.zeros(n_bins)
         for i, v in enumerate(values):
             row[first + i] = _num(v, f"{k}[{i}]", 0)
@@ -221,12 +224,13 @@ def _profile(p: Mapping[str, Any]) -> ArrivalProfile:
     return ArrivalProfile(bin_min, weights / weights.sum())
 
 
-def _explicit(net: Mapping[str, Any], schedule_and_hours, design: Design, run: Run) -> ModelSpec:
-    schedule, default_hours = schedule_and_hours
+def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, design: Design,
+              run: Run) -> ModelSpec:
     # segments
     seg_cfg = _nonempty(net.get("segments"), "network.segments", "segment")
     seg_names = tuple(seg_cfg)
-    shares = _weights({n: s.get("share") for n, s in seg_cfg.items()}, "network.segments", seg_names, "segment")
+    shares = _weights({n: s.get("share") for n, s in seg_cfg.items()}, "network.segments", seg_names,
+                      "segment", ".share")
     segments = []
     for (name, s), share in zip(seg_cfg.items(), shares):
         key = f"network.segments.{name}"
@@ -259,7 +263,8 @@ def _explicit(net: Mapping[str, Any], schedule_and_hours, design: Design, run: R
     svc_names = tuple(svc_cfg)
     # bundles
     b_cfg = _nonempty(net.get("bundles"), "network.bundles", "bundle")
-    b_shares = _weights({n: b.get("share") for n, b in b_cfg.items()}, "network.bundles", tuple(b_cfg), "bundle")
+    b_shares = _weights({n: b.get("share") for n, b in b_cfg.items()}, "network.bundles", tuple(b_cfg),
+                        "bundle", ".share")
     bundles = []
     for (name, b), share in zip(b_cfg.items(), b_shares):
         key = f"network.bundles.{name}"

@@ -30,10 +30,6 @@ def fail(message: str, out_dir: Path | None = None) -> None:
     if out_dir is not None and out_dir.is_dir():
         if all(p.name in (".hydra", "main.log", "cli.log") for p in out_dir.iterdir()):
             shutil.rmtree(out_dir, ignore_errors=True)
-            try:  # and the date folder Hydra made for it, if nothing else is there
-                out_dir.parent.rmdir()
-            except OSError:
-                pass
     print(f"simoffice: {message}", file=sys.stderr)
     sys.exit(2)
 
@@ -80,4 +76,9 @@ def _main(cfg: DictConfig) -> float | None:
 def main() -> None:
     """Console-script entry point."""
     hydra_errors.install()
+    # Hydra rewrites a run directory's .hydra/ record before the task starts: refuse an
+    # explicit hydra.run.dir that already holds results before Hydra touches it.
+    for arg in sys.argv[1:]:
+        if arg.startswith("hydra.run.dir=") and (Path(arg.split("=", 1)[1]) / "summary.json").exists():
+            fail(f"hydra.run.dir: expected a directory without earlier results (got '{arg.split('=', 1)[1]}')")
     _main()

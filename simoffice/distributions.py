@@ -223,8 +223,8 @@ def _number(value: Any, key: str) -> None:
 
 
 def _empirical(node: Mapping[str, Any], key: str) -> Empirical:
-    values = list(node.get("values"))
-    if not values:
+    values = node.get("values")
+    if not isinstance(values, (list, tuple)) or not values:
         raise ConfigError(f"{key}.values", "a non-empty list of numbers >= 0", values)
     for i, v in enumerate(values):
         _number(v, f"{key}.values[{i}]")
@@ -233,7 +233,8 @@ def _empirical(node: Mapping[str, Any], key: str) -> Empirical:
     probs = node.get("probs")
     if probs is None:
         probs = [1.0 / len(values)] * len(values)
-    probs = list(probs)
+    if not isinstance(probs, (list, tuple)):
+        raise ConfigError(f"{key}.probs", f"{len(values)} probabilities, one per value", probs)
     if len(probs) != len(values):
         raise ConfigError(f"{key}.probs", f"{len(values)} probabilities, one per value", probs)
     for i, p in enumerate(probs):
@@ -244,4 +245,5 @@ def _empirical(node: Mapping[str, Any], key: str) -> Empirical:
         raise ConfigError(f"{key}.probs", "probabilities that sum to 1", probs)
     if sum(v * p for v, p in zip(values, probs)) <= 0:
         raise ConfigError(f"{key}.values", "values whose mean is > 0", values)
-    return Empirical(tuple(float(v) for v in values), tuple(float(p) for p in probs))
+    total = sum(probs)  # rescale rounding (0.333 × 3) to exactly 1 for numpy's sampler
+    return Empirical(tuple(float(v) for v in values), tuple(float(p) / total for p in probs))

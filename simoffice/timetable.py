@@ -27,7 +27,7 @@ def parse_clock(text: str, key: str, allow_24: bool = True) -> int:
     """
     from simoffice.errors import ConfigError
 
-    expected = "a clock time 'HH:MM' between 00:00 and 24:00"
+    expected = "a clock time 'HH:MM' between 00:00 and " + ("24:00" if allow_24 else "23:59")
     if not isinstance(text, str) or text.count(":") != 1:
         raise ConfigError(key, expected, text)
     hh, mm = text.split(":")
@@ -50,7 +50,10 @@ def parse_hours(text: str, key: str) -> tuple[int, int]:
     if not isinstance(text, str) or text.count("-") != 1:
         raise ConfigError(key, "opening hours 'HH:MM-HH:MM' or null for closed", text)
     start, end = (s.strip() for s in text.split("-"))
-    lo, hi = parse_clock(start, key), parse_clock(end, key)
+    try:
+        lo, hi = parse_clock(start, key), parse_clock(end, key)
+    except ConfigError as err:  # report the whole value given, not its half
+        raise ConfigError(key, f"opening hours 'HH:MM-HH:MM' ({err.expected})", text) from None
     if hi <= lo:
         raise ConfigError(key, "a closing time after the opening time", text)
     return lo, hi

@@ -181,12 +181,6 @@ def test_empirical_without_probs_gets_equal_probabilities():
     assert dist.mean == pytest.approx(8 / 3)
 
 
-@pytest.mark.xfail(
-    reason="from_config accepts probs whose sum is within 1e-6 of 1, but Empirical.sample passes them "
-           "unnormalised to Generator.choice, which only tolerates ~1.5e-8: ValueError 'Probabilities do not "
-           "sum to 1' at sampling time (mid-simulation) instead of a working distribution or a ConfigError",
-    strict=True,
-)
 def test_empirical_with_rounded_probs_accepted_by_from_config_can_be_sampled():
     """Probabilities rounded to 7 digits (1/3 as 0.3333333), which from_config accepts, can be sampled."""
     dist = from_config({"dist": "empirical", "values": [1, 2, 5], "probs": [0.3333333] * 3}, "setup")
