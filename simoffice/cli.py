@@ -28,7 +28,7 @@ def fail(message: str, out_dir: Path | None = None) -> None:
     """Print one line to stderr and exit with status 2, removing an output
     directory that holds nothing but Hydra's own files."""
     if out_dir is not None and out_dir.is_dir():
-        if all(p.name in (".hydra", "main.log", "cli.log") for p in out_dir.iterdir()):
+        if all(p.name == ".hydra" or p.suffix == ".log" for p in out_dir.iterdir()):
             shutil.rmtree(out_dir, ignore_errors=True)
     print(f"simoffice: {message}", file=sys.stderr)
     sys.exit(2)

@@ -155,3 +155,46 @@ def test_common_random_numbers_same_clients_across_schedules(five_day, mon_thu):
     a = five_day.bundles[cols].sort_values(["replication", "bundle"]).reset_index(drop=True)
     b = mon_thu.bundles[cols].sort_values(["replication", "bundle"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_priority_segment_is_called_first(five_day):
+    """Clients of a priority segment (regional: people with disabilities) wait less than others."""
+    c = five_day.contacts
+    served = c[c["in_window"] & c["start_min"].notna()]
+    waits = served.groupby("segment", observed=True)["wait_min"].mean()
+    assert waits["disabled"] < waits.drop("disabled").min()
+
+
+@pytest.mark.parametrize("return_prob", [0.0, 1.0])
+def test_clients_who_renege_come_back_another_day_with_their_return_probability(return_prob):
+    """After reneging a client comes back on a later day with probability return_prob, else abandons."""
+    res = simulate("network=single_office", *SHORT, "network.segments.families.patience.mean=3",
+                   f"network.segments.families.return_prob={return_prob}")
+    c, b = res.contacts, res.bundles
+    reneged = c[(c["outcome"] == "reneged") & (c["segment"] == "families")]
+    assert len(reneged) > 50
+    key = ["replication", "bundle"]
+    later = c.merge(reneged[key + ["visit", "end_min"]], on=key, suffixes=("", "_reneged"))
+    later = later[later["visit"] > later["visit_reneged"]]
+    if return_prob == 0:
+        assert later.empty
+        status = b.merge(reneged[key].drop_duplicates(), on=key)["status"]
+        assert (status == "abandoned").all()
+    else:
+        # Each reneging bundle comes back later, unless it ran out of visits or the run ended first.
+        assert not later.empty
+        came_back = later[key].drop_duplicates()
+        gone = reneged[key].drop_duplicates().merge(b, on=key)
+        gone = gone.merge(came_back, on=key, how="left", indicator=True)
+        missing = gone[gone["_merge"] == "left_only"]
+        assert ((missing["visits"] >= res.spec.max_visits) | (missing["status"] == "open")).all()
+        assert ((later["arrival_min"] // DAY) > (later["end_min_reneged"] // DAY)).all()
+
+
+def test_streams_are_the_spawn_tree_of_one_seed_sequence():
+    """Replication r, office o, stream k is SeedSequence(seed).spawn(…)[r].spawn(…)[o].spawn(…)[k]."""
+    from simoffice.replication import stream
+
+    spec = build_spec(simoffice.compose("run.seed=99"))
+    tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.offices))[1].spawn(2)[0]
+    assert stream(spec, 2, 1, 0).random(5).tolist() == np.random.default_rng(tree).random(5).tolist()
