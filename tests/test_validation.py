@@ -141,3 +141,21 @@ def test_bundle_visits_when_one_need_is_handled_per_visit():
     res = simoffice.simulate(bundle_network("siloed", 3, 0.7), progress=False)
     assert_covers(per_replication(res, "visits_per_bundle_mean"), theory.bundle_visits_one_need(3, 0.7),
                   "visits per bundle (siloed)")
+
+
+@pytest.fixture(scope="module")
+def long_mmc_run():
+    # 50 replications of 3 measured weeks: about 7 million clients.
+    return simulate("network=mmc", "network.servers=5", "network.service_mean_min=1",
+                    "network.arrivals_per_hour=270", "run.weeks=4", "run.warmup_weeks=1",
+                    "run.drain_weeks=0", "run.replications=50", "run.jobs=2")
+
+
+@pytest.mark.slow
+def test_erlang_c_mean_wait_and_wait_tail_on_a_long_run(long_mmc_run):
+    """M/M/5 at ρ = 0.9 on a long run: E[Wq] = C/(cμ−λ) and P(Wq > t) = C·e^{−(cμ−λ)t}."""
+    by_rep = in_window_tickets(long_mmc_run).groupby("replication", observed=True)["wait_min"]
+    assert_covers(by_rep.mean(), theory.erlang_c_wait_mean(5, 4.5, 1.0), "E[Wq]")
+    for t in (2.0, 5.0):
+        assert_covers(by_rep.apply(lambda w: float((w > t).mean())), theory.erlang_c_wait_tail(5, 4.5, 1.0, t),
+                      f"P(Wq > {t})")
