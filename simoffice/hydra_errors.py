@@ -66,9 +66,9 @@ def install(prog: str = "simoffice") -> None:
             return func()
         except Exception as ex:  # noqa: BLE001  (sorted below: user error or not)
             line = None if os.environ.get("HYDRA_FULL_ERROR") == "1" else one_line(ex)
-            if line is None:
-                def again():
-                    raise ex
+            if line is None:  # not a config error: Hydra's own report (stack trace and all)
+                def again(err: Exception = ex) -> Any:
+                    raise err
                 return original(again)
             print(f"{prog}: config error: {line}", file=sys.stderr)
             sys.exit(2)

@@ -79,7 +79,6 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
     inw = (arr >= w0) & (arr < w1)
     out = contacts["outcome"][inw]
     start = contacts["start_min"][inw]
-    end = contacts["end_min"][inw]
     arrival = arr[inw]
     ticket = out != CLOSED
     started = ~np.isnan(start)

@@ -35,11 +35,6 @@ def office_timetable(spec: ModelSpec, o: int) -> Timetable:
                                       spec.schedule.holidays))
 
 
-def desk_groups(spec: ModelSpec) -> list[tuple[int, str]]:
-    """(office index, desk-group name) of every desk group, in network-wide index order."""
-    return [(o, g.name) for o, office in enumerate(spec.offices) for g in office.desk_groups]
-
-
 def build_desks(spec: ModelSpec, o: int, group_offset: int, desk_offset: int) -> list[Desk]:
     """The desks of office ``o``: one per staffed position of each shift."""
     n_days = int(spec.run.horizon // DAY)

@@ -59,7 +59,8 @@ class Results:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         for name in ("contacts", "bundles", "timeseries", "replications"):
-            atomic_write(out / f"{name}.parquet", lambda p, df=getattr(self, name): df.to_parquet(p, index=False))
+            table = getattr(self, name)
+            atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
         text = json.dumps(_jsonable(self.summary), indent=2)
         atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
         write_report(self, out / "report.html")

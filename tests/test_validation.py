@@ -7,7 +7,6 @@ theoretical value; nothing here pins a simulated number.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from simoffice import theory
@@ -113,7 +112,7 @@ def bundle_network(design: str, k: int, r: float) -> dict:
         "run.drain_weeks=4", "run.replications=10", "run.jobs=1", "run.progress=false"), resolve=True)
     net = cfg["network"]
     services = list(net["services"])[:k]
-    for name, svc in net["services"].items():
+    for svc in net["services"].values():
         svc["missing_document_prob"] = 1 - r
     net["bundles"] = {"life_event": {"needs": services, "share": 1.0, "segment_mix": None}}
     for seg in net["segments"].values():
