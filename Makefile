@@ -15,10 +15,10 @@ test: $(STAMP)  ## the default test suite (a few minutes on 2 cores)
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 -m slow $(PYTEST_ARGS)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 clean:

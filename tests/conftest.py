@@ -16,16 +16,17 @@ def simulate(*overrides: str) -> simoffice.Results:
     return simoffice.simulate(cfg, progress=False)
 
 
-def interval(values) -> tuple[float, float]:
-    """95 % Student-t interval of per-replication values."""
-    ci = t_interval(np.asarray(values, dtype=float))
+def interval(values, level: float = 0.95) -> tuple[float, float]:
+    """Student-t interval of per-replication values."""
+    ci = t_interval(np.asarray(values, dtype=float), level)
     return ci["ci_low"], ci["ci_high"]
 
 
-def assert_covers(values, theory: float, what: str) -> None:
-    """The 95 % interval of ``values`` (one per replication) contains ``theory``."""
-    lo, hi = interval(values)
-    assert lo <= theory <= hi, f"{what}: theory {theory:.4f} outside the 95 % interval [{lo:.4f}, {hi:.4f}]"
+def assert_covers(values, theory: float, what: str, level: float = 0.95) -> None:
+    """The confidence interval of ``values`` (one per replication) contains ``theory``."""
+    lo, hi = interval(values, level)
+    assert lo <= theory <= hi, (
+        f"{what}: theory {theory:.4f} outside the {level:.1%} interval [{lo:.4f}, {hi:.4f}]")
 
 
 def per_replication(res: simoffice.Results, measure: str, office: str = "all") -> pd.Series:
