@@ -198,3 +198,23 @@ def test_streams_are_the_spawn_tree_of_one_seed_sequence():
     spec = build_spec(simoffice.compose("run.seed=99"))
     tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.offices))[1].spawn(2)[0]
     assert stream(spec, 2, 1, 0).random(5).tolist() == np.random.default_rng(tree).random(5).tolist()
+
+
+@pytest.mark.parametrize("policy", ["serve_waiting", "send_away"])
+@pytest.mark.parametrize("design", ["siloed", "co_located", "one_stop"])
+@pytest.mark.parametrize("schedule", ["five_day", "mon_thu"])
+@pytest.mark.parametrize("network", ["regional", "single_office", "mmc"])
+def test_every_shipped_combination_runs_and_keeps_its_invariants(network, schedule, design, policy):
+    """Waits ≥ 0, desks busy ≤ desks on duty, utilisation and shares within [0, 1]."""
+    extra = ("network.arrivals_per_hour=20", "network.service_mean_min=10") if network == "mmc" else ()
+    res = simulate(f"network={network}", f"schedule={schedule}", f"design={design}",
+                   f"schedule.closing_policy={policy}", "run.weeks=2", "run.warmup_weeks=1",
+                   "run.drain_weeks=1", "run.replications=1", *extra)
+    c, ts = res.contacts, res.timeseries
+    assert (c["wait_min"].dropna() >= 0).all()
+    assert (c["service_min"].dropna() >= 0).all()
+    assert (ts["busy_mean"] <= ts["on_duty_mean"] + 1e-9).all()
+    assert (ts["queue_mean"] >= 0).all()
+    m = res.summary["measures"]
+    for share in ("service_level", "abandonment_rate", "one_visit_resolution", "failed_trip_rate", "utilisation"):
+        assert 0 <= m[share]["mean"] <= 1, share
