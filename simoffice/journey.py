@@ -184,8 +184,9 @@ class Journey:
         if left_early and c.return_u[v - 1] >= self.return_prob[c.segment]:
             self.finish(c, ABANDONED, t)
             return
+        # Another day; never earlier than now (a renege may be noticed after it happened).
         day = int(t // DAY) + self.return_days
-        window = self.timetables[c.office].next_window(day * DAY)
+        window = self.timetables[c.office].next_window(max(day * DAY, self.env.now))
         if window is None:
             return  # the next open day is past the horizon: the bundle stays open
         when = self.profile.time_in_window(c.day_u[v], *window, self.start_weekday)

@@ -95,7 +95,17 @@ class OfficeModel:
 
     # --- queue ---------------------------------------------------------------------
     def add(self, tk: Ticket) -> None:
-        """Hand the ticket to an idle desk that can serve it, or queue it."""
+        """Hand the ticket to an idle desk that can serve it, or queue it.
+
+        A ticket taken after closing (a client re-queuing for another need while
+        desks work overtime) follows the closing policy at once: it waits only if
+        the policy serves those waiting and a desk on duty has its skill;
+        otherwise the client is sent away.
+        """
+        if not self.timetable.is_open(tk.t):
+            if not (self.serve_waiting and any(d.active and tk.skill in d.skills for d in self.desks)):
+                self.journey.ticket_left(tk, SENT_AWAY, tk.t)
+                return
         idle = self.idle
         if idle:
             skill = tk.skill

@@ -218,3 +218,59 @@ def test_every_shipped_combination_runs_and_keeps_its_invariants(network, schedu
     m = res.summary["measures"]
     for share in ("service_level", "abandonment_rate", "one_visit_resolution", "failed_trip_rate", "utilisation"):
         assert 0 <= m[share]["mean"] <= 1, share
+
+
+def plain(*overrides: str) -> dict:
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(simoffice.compose("network=single_office", "run.progress=false", "run.jobs=1",
+                                                    *overrides), resolve=True)
+
+
+@pytest.mark.parametrize("policy", ["serve_waiting", "send_away"])
+def test_a_ticket_taken_after_closing_follows_the_closing_policy(policy):
+    """A client re-queuing for another need after closing is sent away at once, or (serve_waiting)
+    served the same evening by a desk on duty: never left waiting overnight."""
+    cfg = plain("design=co_located", "run.weeks=3", "run.warmup_weeks=1", f"schedule.closing_policy={policy}")
+    cfg["network"]["offices"][0]["desk_groups"][0]["skills"] = ["family"]  # housing only at the pension desk
+    spec = build_spec(cfg)
+    rep = simulate_replication(spec, 0)
+    c = rep["contacts"]
+    tt = office_timetable(spec, 0)
+    late = np.array([not tt.is_open(t) for t in c["arrival_min"]]) & (c["outcome"] != OUTCOMES.index("closed"))
+    assert late.sum() > 0
+    out = c["outcome"][late]
+    if policy == "send_away":
+        assert (out == OUTCOMES.index("sent_away")).all()
+        assert (c["end_min"][late] == c["arrival_min"][late]).all()
+    else:
+        served = out == OUTCOMES.index("served")
+        assert served.any()
+        same_day = c["start_min"][late][served] // DAY == c["arrival_min"][late][served] // DAY
+        assert same_day.all()
+        assert np.isin(out, [OUTCOMES.index("served"), OUTCOMES.index("sent_away")]).all()
+
+
+def test_a_renege_noticed_late_still_brings_the_client_back():
+    """A 24/7 office whose only pension desk works days: a pension client who leaves at night is
+    noticed in the morning and still comes back (never scheduled in the past); no client is lost."""
+    cfg = plain("design=siloed", "run.weeks=3", "run.warmup_weeks=0", "run.drain_weeks=1")
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    cfg["schedule"].update(
+        opening_hours={d: "00:00-24:00" for d in days}, holidays=[],
+        shifts={"always": {"start": "00:00", "end": "24:00", "days": days},
+                "day": {"start": "08:00", "end": "17:00", "days": days}})
+    cfg["network"]["arrival_profile"] = {"bin_min": 1440, "start": "00:00", "time_of_day": [1.0],
+                                         "weekdays": {d: 1.0 for d in days}, "by_weekday": None}
+    cfg["network"]["offices"][0]["desk_groups"] = [
+        {"name": "family", "skills": ["family", "housing"], "staff": {"always": 3}},
+        {"name": "pensions", "skills": ["pensions"], "staff": {"day": 1}}]
+    rep = simulate_replication(build_spec(cfg), 0)
+    c, b = rep["contacts"], rep["bundles"]
+    night = (c["outcome"] == OUTCOMES.index("reneged")) & (c["skill"] == 2) & (
+        (c["end_min"] % DAY < 8 * 60) | (c["end_min"] % DAY >= 17 * 60))
+    assert night.sum() > 0
+    assert (c["outcome"] != OUTCOMES.index("closed")).sum() == rep["tickets_issued"]
+    returned = [(bid, v) for bid, v in zip(c["bundle"][night], c["visit"][night])
+                if ((c["bundle"] == bid) & (c["visit"] > v)).any()]
+    assert returned
