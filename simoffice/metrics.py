@@ -64,14 +64,40 @@ def _share(mask: np.ndarray) -> float:
     return float(mask.mean()) if len(mask) else float("nan")
 
 
+def open_time_before(x: np.ndarray, intervals: np.ndarray) -> np.ndarray:
+    """Total open time (minutes) before each time in ``x``, for sorted disjoint ``(start, end)`` rows."""
+    if len(intervals) == 0:
+        return np.zeros(len(x))
+    starts, lengths = intervals[:, 0], intervals[:, 1] - intervals[:, 0]
+    before = np.concatenate(([0.0], np.cumsum(lengths)))
+    k = np.searchsorted(starts, x, side="right") - 1  # the last interval starting at or before x
+    j = np.maximum(k, 0)
+    return np.where(k >= 0, before[j] + np.clip(x - starts[j], 0.0, lengths[j]), 0.0)
+
+
+def overtime(duty: dict, opening: list[np.ndarray], window: tuple[float, float]) -> float:
+    """Desk minutes in the window past the end of a shift while the office is closed."""
+    w0, w1 = window
+    a = np.clip(np.maximum(duty["start_min"], duty["scheduled_end_min"]), w0, w1)
+    b = np.clip(duty["end_min"], w0, w1)
+    late = b > a
+    total = 0.0
+    for o in np.unique(duty["office"][late]):
+        rows = late & (duty["office"] == o)
+        open_part = open_time_before(b[rows], opening[o]) - open_time_before(a[rows], opening[o])
+        total += float(((b[rows] - a[rows]) - open_part).sum())
+    return total
+
+
 def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
-             target_min: float) -> dict[str, float]:
+             target_min: float, opening: list[np.ndarray]) -> dict[str, float]:
     """Every summary measure of one replication (or one office's part of it).
 
     Args:
         contacts, bundles, duty: the replication's log columns (numpy arrays).
         window: measured window (start, end) in minutes.
         target_min: service-level target (minutes of wait).
+        opening: per office, its open intervals over the run as an (n, 2) array.
     """
     w0, w1 = window
     weeks = (w1 - w0) / 10080.0
@@ -115,9 +141,7 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
     busy_rows = ~np.isnan(s_all)
     busy = occupancy(s_all[busy_rows], e_all[busy_rows], edges)[0]
     r["utilisation"] = float(busy / on_duty) if on_duty > 0 else float("nan")
-    sched = duty["scheduled_end_min"]
-    over = occupancy(np.maximum(sched, duty["start_min"]), np.maximum(duty["end_min"], sched), edges)[0]
-    r["overtime_min"] = float(over / weeks)
+    r["overtime_min"] = overtime(duty, opening, window) / weeks
     r["staff_hours"] = float(on_duty / 60.0 / weeks)
     r["contacts_per_week"] = float(n_tickets / weeks)
     leave = np.where(np.isnan(s_all), e_all, s_all)

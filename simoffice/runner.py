@@ -13,10 +13,11 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from simoffice import metrics
-from simoffice.replication import simulate_replication
+from simoffice.replication import office_timetable, simulate_replication
 from simoffice.spec import ModelSpec
 
 
@@ -31,12 +32,13 @@ def run_one(spec: ModelSpec, replication: int) -> dict[str, Any]:
     window = spec.run.window
     target = spec.run.service_level_target_min
     c, b, d = log["contacts"], log["bundles"], log["duty"]
-    rows = [("all", metrics.measures(c, b, d, window, target))]
+    opening = [np.array(office_timetable(spec, o).intervals).reshape(-1, 2) for o in range(len(spec.offices))]
+    rows = [("all", metrics.measures(c, b, d, window, target, opening))]
     if len(spec.offices) > 1:
         for o, office in enumerate(spec.offices):
             rows.append((office.name, metrics.measures(
                 metrics.subset(c, c["office"] == o), metrics.subset(b, b["office"] == o),
-                metrics.subset(d, d["office"] == o), window, target)))
+                metrics.subset(d, d["office"] == o), window, target, opening)))
     log["measures"] = rows
     log["timeseries"] = metrics.timeseries(c, d, group_skills(spec), len(spec.offices), window)
     log["replication"] = replication

@@ -136,11 +136,15 @@ def hand_log() -> tuple[dict, dict, dict]:
     return columns(CONTACT_COLUMNS, c), columns(BUNDLE_COLUMNS, b), columns(DUTY_COLUMNS, d)
 
 
+# Office 0 closes when the two late duty rows pass their shift ends (so both overruns are overtime).
+OPENING = [np.array([[W0 - 600, W0 + 1920], [W1 - 200, W1 - 30]])]
+
+
 @pytest.fixture(scope="module")
 def m() -> dict[str, float]:
     """The measures of the hand-made log."""
     contacts, bundles, duty = hand_log()
-    return measures(contacts, bundles, duty, (W0, W1), TARGET)
+    return measures(contacts, bundles, duty, (W0, W1), TARGET, OPENING)
 
 
 def test_every_public_measure_is_returned(m):
@@ -203,12 +207,12 @@ def test_contacts_per_week_and_queue_length(m):
 def test_contacts_outside_the_window_are_ignored():
     """Changing contacts and bundles that fall outside the window changes no measure."""
     contacts, bundles, duty = hand_log()
-    base = measures(contacts, bundles, duty, (W0, W1), TARGET)
+    base = measures(contacts, bundles, duty, (W0, W1), TARGET, OPENING)
     outside = (contacts["arrival_min"] < W0 - 50) | (contacts["arrival_min"] >= W1 + 50)
     contacts["outcome"][outside] = RENEGED
     contacts["start_min"][outside] = NAN
     bundles["visits"][(bundles["created_min"] < W0) | (bundles["created_min"] >= W1)] = 9
-    assert measures(contacts, bundles, duty, (W0, W1), TARGET) == pytest.approx(base, nan_ok=True)
+    assert measures(contacts, bundles, duty, (W0, W1), TARGET, OPENING) == pytest.approx(base, nan_ok=True)
 
 
 def test_measures_of_an_empty_window_are_nan_where_undefined():
@@ -216,7 +220,7 @@ def test_measures_of_an_empty_window_are_nan_where_undefined():
     empty_c = columns(CONTACT_COLUMNS, [])
     empty_b = columns(BUNDLE_COLUMNS, [])
     duty = columns(DUTY_COLUMNS, [dict(start_min=W0, end_min=W0 + 600, scheduled_end_min=W0 + 600)])
-    r = measures(empty_c, empty_b, duty, (W0, W1), TARGET)
+    r = measures(empty_c, empty_b, duty, (W0, W1), TARGET, OPENING)
     for k in ("wait_mean_min", "wait_p90_min", "service_level", "abandonment_rate", "failed_trip_rate",
               "visits_per_bundle_mean", "one_visit_resolution", "bundle_completion_days_mean"):
         assert math.isnan(r[k]), k
@@ -234,7 +238,7 @@ def test_end_of_run_outcomes():
     ])
     b = columns(BUNDLE_COLUMNS, [])
     d = columns(DUTY_COLUMNS, [dict(start_min=W0, end_min=W1, scheduled_end_min=W1)])
-    r = measures(c, b, d, (W0, W1), TARGET)
+    r = measures(c, b, d, (W0, W1), TARGET, OPENING)
     assert r["wait_mean_min"] == pytest.approx(5.0)
     assert r["service_level"] == pytest.approx(1 / 3)
     assert r["failed_trip_rate"] == 0.0
@@ -309,3 +313,19 @@ def test_timeseries_keeps_offices_apart_and_clips_to_the_window():
         assert s["queue_mean"] == pytest.approx([0.0, 0.0, 0.0, 5 / 15])
         assert s["busy_mean"] == pytest.approx([0.0, 0.0, 0.0, 5 / 15])
         assert s["on_duty_mean"] == pytest.approx([0.0, 0.0, 0.0, 1.0])
+
+
+def test_overtime_counts_only_desk_time_after_closing():
+    """A shift overrun while the office is open is not overtime; serving after closing is;
+    a shift scheduled past closing is not; the window clips."""
+    from simoffice.metrics import overtime
+
+    opening = [np.array([[0.0, 600.0], [1440.0, 2040.0]])]  # two days, 00:00–10:00
+    duty = columns(DUTY_COLUMNS, [
+        dict(start_min=100, end_min=420, scheduled_end_min=400),      # overrun while open: 0
+        dict(start_min=100, end_min=650, scheduled_end_min=600),      # 50 after closing
+        dict(start_min=1440, end_min=2100, scheduled_end_min=2100),   # scheduled past closing: 0
+        dict(start_min=1440, end_min=2100, scheduled_end_min=2000),   # 100 late, 60 of them closed
+    ])
+    assert overtime(duty, opening, (0.0, 3000.0)) == pytest.approx(110.0)
+    assert overtime(duty, opening, (0.0, 2070.0)) == pytest.approx(80.0)
