@@ -84,6 +84,12 @@ def _prob(value: Any, key: str, below_one: bool = False) -> float:
     return float(value)
 
 
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, "true or false", value)
+    return value
+
+
 def _choice(value: Any, key: str, options: tuple[str, ...]) -> str:
     if value not in options:
         raise ConfigError(key, f"one of {list(options)}", value)
@@ -138,7 +144,7 @@ def _run(r: Mapping[str, Any]) -> Run:
         service_level_target_min=_num(r.get("service_level_target_min"), "run.service_level_target_min", 0, True),
         start_date=start.isoformat(),
         start_weekday=start.weekday(),
-        progress=bool(r.get("progress", True)),
+        progress=_bool(r.get("progress", True), "run.progress"),
     )
 
 
@@ -147,7 +153,7 @@ def _design(d: Mapping[str, Any]) -> Design:
         name=str(d.get("name")),
         needs_per_ticket=_choice(d.get("needs_per_ticket"), "design.needs_per_ticket", NEEDS_PER_TICKET),
         other_needs=_choice(d.get("other_needs"), "design.other_needs", OTHER_NEEDS),
-        cross_trained=bool(d.get("cross_trained")),
+        cross_trained=_bool(d.get("cross_trained"), "design.cross_trained"),
     )
 
 

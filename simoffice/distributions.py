@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 import numpy as np
+from scipy import special
 
 from simoffice.errors import ConfigError
 
@@ -34,7 +35,16 @@ class Distribution:
     coefficient of variation ``cv`` (standard deviation / mean)."""
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
-        """Return an array of ``size`` independent draws."""
+        """Return an array of ``size`` independent draws.
+
+        Draws are made by inversion, one uniform each, so that the same generator
+        state gives draws at the same quantiles whatever the distribution
+        (common random numbers across scenarios that change a distribution).
+        """
+        return self.quantile(rng.random(size))
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """The inverse distribution function at probabilities ``u`` in [0, 1)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -48,8 +58,8 @@ class Exponential(Distribution):
 
     mean: float
 
-    def sample(self, rng, size):
-        return rng.exponential(self.mean, size)
+    def quantile(self, u):
+        return -self.mean * np.log1p(-u)
 
     @property
     def cv(self):
@@ -63,10 +73,10 @@ class Lognormal(Distribution):
     mean: float
     cv: float
 
-    def sample(self, rng, size):
+    def quantile(self, u):
         sigma2 = math.log1p(self.cv**2)
         mu = math.log(self.mean) - sigma2 / 2
-        return rng.lognormal(mu, math.sqrt(sigma2), size)
+        return np.exp(mu + math.sqrt(sigma2) * special.ndtri(u))
 
 
 @dataclass(frozen=True, repr=False)
@@ -76,9 +86,9 @@ class Gamma(Distribution):
     mean: float
     cv: float
 
-    def sample(self, rng, size):
+    def quantile(self, u):
         shape = 1.0 / self.cv**2
-        return rng.gamma(shape, self.mean / shape, size)
+        return self.mean / shape * special.gammaincinv(shape, u)
 
 
 @dataclass(frozen=True, repr=False)
@@ -95,8 +105,8 @@ class Deterministic(Distribution):
     def cv(self):
         return 0.0
 
-    def sample(self, rng, size):
-        return np.full(size, float(self.value))
+    def quantile(self, u):
+        return np.full(np.shape(u), float(self.value))
 
 
 @dataclass(frozen=True, repr=False)
@@ -114,8 +124,8 @@ class Uniform(Distribution):
     def cv(self):
         return (self.high - self.low) / math.sqrt(12) / self.mean if self.mean else 0.0
 
-    def sample(self, rng, size):
-        return rng.uniform(self.low, self.high, size)
+    def quantile(self, u):
+        return self.low + u * (self.high - self.low)
 
 
 @dataclass(frozen=True, repr=False)
@@ -136,10 +146,13 @@ class Triangular(Distribution):
         var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18
         return math.sqrt(var) / self.mean if self.mean else 0.0
 
-    def sample(self, rng, size):
-        if self.low == self.high:
-            return np.full(size, float(self.low))
-        return rng.triangular(self.low, self.mode, self.high, size)
+    def quantile(self, u):
+        a, c, b = self.low, self.mode, self.high
+        if a == b:
+            return np.full(np.shape(u), float(a))
+        split = (c - a) / (b - a)
+        return np.where(u < split, a + np.sqrt(u * (b - a) * (c - a)),
+                        b - np.sqrt((1 - u) * (b - a) * (b - c)))
 
 
 @dataclass(frozen=True, repr=False)
@@ -159,8 +172,9 @@ class Empirical(Distribution):
         m = float(v @ p)
         return math.sqrt(float(((v - m) ** 2) @ p)) / m if m else 0.0
 
-    def sample(self, rng, size):
-        return rng.choice(np.asarray(self.values, dtype=float), size=size, p=np.asarray(self.probs))
+    def quantile(self, u):
+        k = np.searchsorted(np.cumsum(self.probs), u, side="right")
+        return np.asarray(self.values, dtype=float)[np.minimum(k, len(self.values) - 1)]
 
 
 # name -> (class, required parameters)

@@ -28,21 +28,30 @@ from simoffice.timetable import DAY
 NAN = float("nan")
 
 
-class Client:
-    """A client with one bundle, and the draws made for them at creation.
+class Draws:
+    """The random draws of one office's clients of one week, in flat lists.
 
-    ``service[j][a]`` is the service time (minutes) of the bundle's need ``j``
-    the ``a``-th time it is handled; ``missing[j][a]`` whether a document is
-    missing then; ``patience[v]``, ``return_u[v]`` and ``day_u[v]`` belong to visit ``v``.
+    Per client (``row``): ``service`` and ``missing`` hold ``k × a`` values (need
+    position, then handling), ``patience``, ``return_u`` and ``day_u`` hold ``a``
+    values (visit); ``a`` is the visit limit.
     """
 
-    __slots__ = ("id", "office", "segment", "btype", "services", "level", "priority", "informed",
-                 "created", "service", "missing", "patience", "return_u", "day_u",
-                 "open", "attempts", "tried", "visits", "tickets", "failed_trips",
-                 "first_visit", "served_this_visit")
+    __slots__ = ("k", "a", "service", "missing", "patience", "return_u", "day_u")
 
-    def __init__(self, id, office, segment, btype, services, level, priority, informed, created,
-                 service, missing, patience, return_u, day_u):
+    def __init__(self, k, a, service, missing, patience, return_u, day_u):
+        self.k, self.a = k, a
+        self.service, self.missing, self.patience = service, missing, patience
+        self.return_u, self.day_u = return_u, day_u
+
+
+class Client:
+    """A client with one bundle, and the draws made for them at creation."""
+
+    __slots__ = ("id", "office", "segment", "btype", "services", "level", "priority", "informed",
+                 "created", "draws", "row", "open", "attempts", "tried", "visits", "tickets",
+                 "failed_trips", "first_visit", "served_this_visit")
+
+    def __init__(self, id, office, segment, btype, services, level, priority, informed, created, draws, row):
         self.id = id
         self.office = office
         self.segment = segment
@@ -52,11 +61,8 @@ class Client:
         self.priority = priority
         self.informed = informed
         self.created = created
-        self.service = service
-        self.missing = missing
-        self.patience = patience
-        self.return_u = return_u
-        self.day_u = day_u
+        self.draws = draws
+        self.row = row
         self.open = list(range(len(services)))
         self.attempts = [0] * len(services)
         self.tried = ()
@@ -65,6 +71,28 @@ class Client:
         self.failed_trips = 0
         self.first_visit = NAN
         self.served_this_visit = False
+
+    def service_time(self, j: int, a: int) -> float:
+        """Minutes to handle need ``j`` the ``a``-th time (from 0)."""
+        d = self.draws
+        return d.service[(self.row * d.k + j) * d.a + a]
+
+    def missing(self, j: int, a: int) -> bool:
+        """Whether a document is missing when need ``j`` is handled the ``a``-th time."""
+        d = self.draws
+        return d.missing[(self.row * d.k + j) * d.a + a]
+
+    def patience(self, v: int) -> float:
+        """Minutes the client waits in the queue at visit ``v`` (from 0)."""
+        return self.draws.patience[self.row * self.draws.a + v]
+
+    def return_u(self, v: int) -> float:
+        """Uniform deciding whether the client comes back after visit ``v`` ends early."""
+        return self.draws.return_u[self.row * self.draws.a + v]
+
+    def day_u(self, v: int) -> float:
+        """Uniform placing visit ``v`` in its day."""
+        return self.draws.day_u[self.row * self.draws.a + v]
 
 
 class Journey:
@@ -98,7 +126,7 @@ class Journey:
             window = tt.next_window(now)
             if window is None:
                 return  # after the horizon: stays open
-            t = self.profile.time_in_window(c.day_u[0], *window, self.start_weekday)
+            t = self.profile.time_in_window(c.day_u(0), *window, self.start_weekday)
             self.env.timeout(t - now).callbacks.append(lambda _: self.visit(c))
             return
         self.visit(c)
@@ -122,7 +150,7 @@ class Journey:
     def ticket(self, c: Client, candidates: list[int], now: float) -> None:
         needs = candidates[:1] if self.one_need else list(candidates)
         skill = self.skill_of[c.services[needs[0]]]
-        patience = c.patience[c.visits - 1]
+        patience = c.patience(c.visits - 1)
         c.tickets += 1
         self.tickets_issued += 1
         self.offices[c.office].add(Ticket(c, needs, skill, c.level, now, now + patience, c.visits))
@@ -138,7 +166,7 @@ class Journey:
             handled = [j for j in tk.needs if skill_of[services[j]] in skills]
         duration = 0.0
         for j in handled:
-            duration += c.service[j][c.attempts[j]]
+            duration += c.service_time(j, c.attempts[j])
         return handled, duration
 
     def end_service(self, tk, desk, start: float, now: float, handled: list[int]) -> None:
@@ -148,7 +176,7 @@ class Journey:
             a = c.attempts[j]
             c.attempts[j] = a + 1
             c.tried.add(j)
-            if not c.missing[j][a]:
+            if not c.missing(j, a):
                 settled += 1
                 c.open.remove(j)
         c.served_this_visit = True
@@ -181,7 +209,7 @@ class Journey:
         if v >= self.max_visits:
             self.finish(c, ABANDONED, t)
             return
-        if left_early and c.return_u[v - 1] >= self.return_prob[c.segment]:
+        if left_early and c.return_u(v - 1) >= self.return_prob[c.segment]:
             self.finish(c, ABANDONED, t)
             return
         # Another day; never earlier than now (a renege may be noticed after it happened).
@@ -189,7 +217,7 @@ class Journey:
         window = self.timetables[c.office].next_window(max(day * DAY, self.env.now))
         if window is None:
             return  # the next open day is past the horizon: the bundle stays open
-        when = self.profile.time_in_window(c.day_u[v], *window, self.start_weekday)
+        when = self.profile.time_in_window(c.day_u(v), *window, self.start_weekday)
         self.env.timeout(when - self.env.now).callbacks.append(lambda _: self.visit(c))
 
     def finish(self, c: Client, status: int, t: float) -> None:

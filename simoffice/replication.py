@@ -1,11 +1,14 @@
 """One replication: draw the clients, build the offices, run SimPy, return the log.
 
 Randomness follows one rule: every source of randomness has its own
-``numpy.random.Generator``, keyed by ``(replication, office, stream)`` under
-the run's seed, and a client's random attributes are drawn in a batch when the
-client is created (a week at a time). Two runs with the same seed therefore
-see the same clients — arrival times, segments, bundles, patience, service
-times — whatever their schedules or designs (common random numbers).
+``numpy.random.Generator``, the child ``[replication][office][source][week]`` of
+the run's ``SeedSequence``, and a client's random attributes are drawn in a batch
+when the client is created (a week at a time). Each source draws a fixed number
+of uniforms per client, visit by visit, and turns them into values by
+inversion. Two runs with the same seed therefore see the same clients — arrival
+times, segments, bundles, patience, service times — whatever their schedules or
+designs, and a change to one attribute (a service-time distribution, patience,
+the visit limit) leaves the others' draws as they were (common random numbers).
 """
 
 from __future__ import annotations
@@ -13,19 +16,20 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from simoffice.journey import Client, Journey
+from simoffice.journey import Client, Draws, Journey
 from simoffice.office import Desk, OfficeModel
 from simoffice.recorder import IN_SERVICE_AT_END, RENEGED, WAITING_AT_END, Recorder
 from simoffice.spec import ModelSpec
 from simoffice.timetable import DAY, WEEK, Timetable, weekly_intervals
 
-ARRIVALS, ATTRIBUTES = 0, 1
+# Sources of randomness, in spawn order.
+SOURCES = ("arrivals", "bundle", "segment", "service", "missing", "patience", "informed", "return", "day")
 
 
-def stream(spec: ModelSpec, replication: int, office: int, kind: int) -> np.random.Generator:
-    """The generator of one source of randomness."""
-    ss = np.random.SeedSequence(spec.run.seed, spawn_key=(replication, office, kind))
-    return np.random.default_rng(ss)
+def stream(spec: ModelSpec, replication: int, office: int, source: str, week: int) -> np.random.Generator:
+    """The generator of one source of randomness for one office and week."""
+    key = (replication, office, SOURCES.index(source), week)
+    return np.random.default_rng(np.random.SeedSequence(spec.run.seed, spawn_key=key))
 
 
 def office_timetable(spec: ModelSpec, o: int) -> Timetable:
@@ -54,21 +58,30 @@ class ClientFactory:
 
     def __init__(self, spec: ModelSpec, replication: int, o: int, first_id: int):
         self.spec = spec
+        self.replication = replication
         self.o = o
-        self.arrivals = stream(spec, replication, o, ARRIVALS)
-        self.attributes = stream(spec, replication, o, ATTRIBUTES)
         self.next_id = first_id
         levels = sorted({s.priority for s in spec.segments}, reverse=True)
         self.level = [levels.index(s.priority) for s in spec.segments]
         self.k = max(len(b.needs) for b in spec.bundles)
+        self.bundle_cdf = np.cumsum([b.share for b in spec.bundles])
+
+    def uniforms(self, source: str, w: int, shape) -> np.ndarray:
+        return stream(self.spec, self.replication, self.o, source, w).random(shape)
 
     def week(self, w: int) -> list[Client]:
-        spec, rng = self.spec, self.attributes
+        spec = self.spec
         run = spec.run
-        times = spec.profile.sample(self.arrivals, spec.offices[self.o].bundles_per_week,
-                                    run.start_weekday, w * WEEK, (w + 1) * WEEK)
+        times = spec.profile.sample(stream(spec, self.replication, self.o, "arrivals", w),
+                                    spec.offices[self.o].bundles_per_week, run.start_weekday,
+                                    w * WEEK, (w + 1) * WEEK)
         n, A, K = len(times), spec.max_visits, self.k
-        btype = rng.choice(len(spec.bundles), n, p=[b.share for b in spec.bundles])
+        u = self.uniforms
+        btype = np.minimum(np.searchsorted(self.bundle_cdf, u("bundle", w, n), side="right"), len(spec.bundles) - 1)
+        u_segment = u("segment", w, n)
+        # Visit-major (A, n, K) draws, so that the first visits' values do not depend on max_visits.
+        u_service = u("service", w, (A, n, K)).transpose(1, 2, 0)
+        u_missing = u("missing", w, (A, n, K)).transpose(1, 2, 0)
         segment = np.zeros(n, dtype=np.int64)
         service = np.zeros((n, K, A))
         missing_p = np.zeros((n, K))
@@ -76,28 +89,32 @@ class ClientFactory:
             rows = np.flatnonzero(btype == b_i)
             if not len(rows):
                 continue
-            segment[rows] = rng.choice(len(spec.segments), len(rows), p=b.segment_probs)
+            cdf = np.cumsum(b.segment_probs)
+            segment[rows] = np.minimum(np.searchsorted(cdf, u_segment[rows], side="right"), len(cdf) - 1)
             for j, s in enumerate(b.needs):
                 svc = spec.services[s]
-                service[rows, j, :] = svc.service_time.sample(rng, (len(rows), A))
+                service[rows, j, :] = svc.service_time.quantile(u_service[rows, j, :])
                 missing_p[rows, j] = svc.missing_document_prob
-        missing = rng.random((n, K, A)) < missing_p[:, :, None]
+        missing = u_missing < missing_p[:, :, None]
+        u_patience = u("patience", w, (A, n)).T
         patience = np.full((n, A), np.inf)
-        informed = rng.random(n) < np.array([s.informed_share for s in spec.segments])[segment]
         for s_i, s in enumerate(spec.segments):
             rows = np.flatnonzero(segment == s_i)
             if s.patience is not None and len(rows):
-                patience[rows] = s.patience.sample(rng, (len(rows), A))
-        return_u = rng.random((n, A))
-        day_u = rng.random((n, A))
-        ids = range(self.next_id, self.next_id + n)
+                patience[rows] = s.patience.quantile(u_patience[rows])
+        informed = u("informed", w, n) < np.array([s.informed_share for s in spec.segments])[segment]
+        return_u = u("return", w, (A, n)).T
+        day_u = u("day", w, (A, n)).T
+        # Flat lists: one per week rather than a few per client.
+        draws = Draws(K, A, service.ravel().tolist(), missing.ravel().tolist(), patience.ravel().tolist(),
+                      return_u.ravel().tolist(), day_u.ravel().tolist())
+        first = self.next_id
         self.next_id += n
-        bundles, segs, levels = spec.bundles, spec.segments, self.level
+        bundles, segs, levels, o = spec.bundles, spec.segments, self.level, self.o
         return [
-            Client(i, self.o, sg, bt, bundles[bt].needs, levels[sg], segs[sg].priority, inf_, t, sv, ms, pt, ru, du)
-            for i, t, bt, sg, inf_, sv, ms, pt, ru, du in zip(
-                ids, times.tolist(), btype.tolist(), segment.tolist(), informed.tolist(),
-                service.tolist(), missing.tolist(), patience.tolist(), return_u.tolist(), day_u.tolist())
+            Client(first + row, o, sg, bt, bundles[bt].needs, levels[sg], segs[sg].priority, inf_, t, draws, row)
+            for row, (t, bt, sg, inf_) in enumerate(zip(times.tolist(), btype.tolist(), segment.tolist(),
+                                                        informed.tolist()))
         ]
 
 

@@ -191,6 +191,12 @@ def test_named_options_must_be_one_of_their_set(overrides, path, value, expected
     refuse_value(overrides, path, value, expected)
 
 
+@pytest.mark.parametrize("path", ["design.cross_trained", "run.progress"])
+def test_switches_must_be_true_or_false(path):
+    """A switch given as text ("false") is refused, not read as true."""
+    refuse_value(SINGLE, path, "false", "true or false")
+
+
 # --- probabilities -------------------------------------------------------------------
 
 @pytest.mark.parametrize("overrides,path,value,expected", [

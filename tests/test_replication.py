@@ -192,12 +192,49 @@ def test_clients_who_renege_come_back_another_day_with_their_return_probability(
 
 
 def test_streams_are_the_spawn_tree_of_one_seed_sequence():
-    """Replication r, office o, stream k is SeedSequence(seed).spawn(…)[r].spawn(…)[o].spawn(…)[k]."""
-    from simoffice.replication import stream
+    """Replication r, office o, source k, week w is SeedSequence(seed).spawn(…)[r].spawn(…)[o].spawn(…)[k].spawn(…)[w]."""
+    from simoffice.replication import SOURCES, stream
 
     spec = build_spec(simoffice.compose("run.seed=99"))
-    tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.offices))[1].spawn(2)[0]
-    assert stream(spec, 2, 1, 0).random(5).tolist() == np.random.default_rng(tree).random(5).tolist()
+    tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.offices))[1].spawn(len(SOURCES))[3].spawn(5)[4]
+    assert stream(spec, 2, 1, "service", 4).random(5).tolist() == np.random.default_rng(tree).random(5).tolist()
+
+
+def clients(*overrides: str):
+    """The first week's clients of the regional network's first office."""
+    spec = build_spec(simoffice.compose(*overrides))
+    return ClientFactory(spec, 0, 0, 0).week(0)
+
+
+@pytest.mark.parametrize("change", [
+    "network.services.status_certificate.service_time.dist=gamma",
+    "network.segments.families.patience=null",
+    "network.max_visits=4",
+    "design=siloed",
+])
+def test_a_change_to_one_attribute_leaves_the_other_draws_alone(change):
+    """Common random numbers: changing a distribution, patience, the visit limit or the design
+    keeps every client's arrival, bundle, segment, first-visit draws and return decisions."""
+    base, other = clients(), clients(change)
+    assert len(base) == len(other) > 100
+    for a, b in zip(base, other):
+        assert (a.created, a.btype, a.segment, a.informed) == (b.created, b.btype, b.segment, b.informed)
+        for v in range(4):
+            assert (a.return_u(v), a.day_u(v)) == (b.return_u(v), b.day_u(v))
+            if "patience" not in change:
+                assert a.patience(v) == b.patience(v)
+            if "service_time" not in change:
+                assert (a.service_time(0, v), a.missing(0, v)) == (b.service_time(0, v), b.missing(0, v))
+
+
+def test_a_new_service_time_distribution_keeps_each_clients_quantile():
+    """Inversion: a client slow under one service-time distribution is slow under another."""
+    base = clients()
+    other = clients("network.services.status_certificate.service_time.dist=gamma")
+    rows = [(a.service_time(a.services.index(0), 0), b.service_time(b.services.index(0), 0))
+            for a, b in zip(base, other) if 0 in a.services]
+    lognormal, gamma = np.array(rows).T
+    assert (np.argsort(lognormal) == np.argsort(gamma)).all()
 
 
 @pytest.mark.parametrize("policy", ["serve_waiting", "send_away"])
