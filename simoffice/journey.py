@@ -100,7 +100,6 @@ class Journey:
 
     def __init__(self, env, spec, recorder, timetables, profile):
         self.env = env
-        self.spec = spec
         self.rec = recorder
         self.timetables = timetables
         self.profile = profile

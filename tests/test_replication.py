@@ -303,7 +303,7 @@ def test_a_renege_noticed_late_still_brings_the_client_back():
         {"name": "family", "skills": ["family", "housing"], "staff": {"always": 3}},
         {"name": "pensions", "skills": ["pensions"], "staff": {"day": 1}}]
     rep = simulate_replication(build_spec(cfg), 0)
-    c, b = rep["contacts"], rep["bundles"]
+    c = rep["contacts"]
     night = (c["outcome"] == OUTCOMES.index("reneged")) & (c["skill"] == 2) & (
         (c["end_min"] % DAY < 8 * 60) | (c["end_min"] % DAY >= 17 * 60))
     assert night.sum() > 0

@@ -201,7 +201,7 @@ def test_time_varying_arrivals_infinite_server_mean_number_present():
     # Exact periodic solution for the binned rate: m(t + dt) = m e^{−μ dt} + λ/μ (1 − e^{−μ dt}).
     dt, decay = 0.25, np.exp(-mu * 0.25)
     m, per_bin = lam_bar / mu, np.zeros(96)
-    for day in range(4):  # settle to the periodic state, keep the last day
+    for _ in range(4):  # four days settle to the periodic state; keep the last one
         for k in range(96):
             total = 0.0
             for _ in range(int(15 / dt)):
