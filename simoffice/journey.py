@@ -146,13 +146,19 @@ class Journey:
             return
         self.ticket(c, c.open, now)
 
-    def ticket(self, c: Client, candidates: list[int], now: float) -> None:
+    def ticket(self, c: Client, candidates: list[int], now: float, requeue: bool = False) -> None:
+        """A ticket for the first of ``candidates`` (or all of them, one_stop);
+        ``requeue``: the client was just served for another need in this visit."""
         needs = candidates[:1] if self.one_need else list(candidates)
         skill = self.skill_of[c.services[needs[0]]]
         patience = c.patience(c.visits - 1)
         c.tickets += 1
         self.tickets_issued += 1
-        self.offices[c.office].add(Ticket(c, needs, skill, c.level, now, now + patience, c.visits))
+        tk = Ticket(c, needs, skill, c.level, now, now + patience, c.visits)
+        if requeue:
+            self.offices[c.office].requeue(tk)
+        else:
+            self.offices[c.office].add(tk)
 
     # --- at the desk ---------------------------------------------------------------
     def begin_service(self, tk, desk, now: float) -> tuple[list[int], float]:
@@ -187,7 +193,7 @@ class Journey:
         if self.same_visit:
             candidates = [j for j in c.open if j not in c.tried]
             if candidates:
-                self.ticket(c, candidates, now)
+                self.ticket(c, candidates, now, requeue=True)
                 return
         self.end_visit(c, now, left_early=False)
 

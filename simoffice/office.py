@@ -94,18 +94,19 @@ class OfficeModel:
         env.process(self._clock())
 
     # --- queue ---------------------------------------------------------------------
-    def add(self, tk: Ticket) -> None:
-        """Hand the ticket to an idle desk that can serve it, or queue it.
-
-        A ticket taken after closing (a client re-queuing for another need while
-        desks work overtime) follows the closing policy at once: it waits only if
-        the policy serves those waiting and a desk on duty has its skill;
-        otherwise the client is sent away.
-        """
+    def requeue(self, tk: Ticket) -> None:
+        """A ticket for another need of a client just served: as :meth:`add`, except that
+        after closing (desks working overtime) it follows the closing policy at once. It
+        waits only if the policy serves those waiting and a desk on duty has its skill;
+        otherwise the client is sent away."""
         if not self.timetable.is_open(tk.t):
             if not (self.serve_waiting and any(d.active and tk.skill in d.skills for d in self.desks)):
                 self.journey.ticket_left(tk, SENT_AWAY, tk.t)
                 return
+        self.add(tk)
+
+    def add(self, tk: Ticket) -> None:
+        """Hand the ticket to an idle desk that can serve it, or queue it."""
         idle = self.idle
         if idle:
             skill = tk.skill

@@ -125,8 +125,9 @@ def _arrivals(env, factory: ClientFactory, journey: Journey, weeks: int):
             journey.arrive(c)
 
 
-def simulate_replication(spec: ModelSpec, replication: int) -> dict[str, dict[str, np.ndarray]]:
-    """Run replication ``replication`` and return its contacts, bundles and duty logs.
+def simulate_replication(spec: ModelSpec, replication: int) -> dict:
+    """Run replication ``replication`` and return its contacts, bundles and duty logs
+    (dicts of columns), ``tickets_issued`` and each office's ``opening`` intervals.
 
     The run lasts ``run.weeks`` weeks of arrivals plus ``run.drain_weeks`` in
     which offices keep working without new bundles, so that bundles begun in the
@@ -155,6 +156,7 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict[str, dict[st
     _close_books(journey, rec, horizon)
     out = rec.arrays()
     out["tickets_issued"] = journey.tickets_issued
+    out["opening"] = [np.array(tt.intervals).reshape(-1, 2) for tt in timetables]
     return out
 
 

@@ -13,11 +13,10 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
-import numpy as np
 from tqdm import tqdm
 
 from simoffice import metrics
-from simoffice.replication import office_timetable, simulate_replication
+from simoffice.replication import simulate_replication
 from simoffice.spec import ModelSpec
 
 
@@ -32,7 +31,7 @@ def run_one(spec: ModelSpec, replication: int) -> dict[str, Any]:
     window = spec.run.window
     target = spec.run.service_level_target_min
     c, b, d = log["contacts"], log["bundles"], log["duty"]
-    opening = [np.array(office_timetable(spec, o).intervals).reshape(-1, 2) for o in range(len(spec.offices))]
+    opening = log["opening"]
     rows = [("all", metrics.measures(c, b, d, window, target, opening))]
     if len(spec.offices) > 1:
         for o, office in enumerate(spec.offices):
