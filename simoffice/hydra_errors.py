@@ -19,7 +19,7 @@ from hydra._internal import utils as hydra_utils
 from hydra.errors import MissingConfigException, OverrideParseException
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, ValidationError
 
-TYPE_NAMES = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false", "String": "a string"}
+TYPE_NAMES = {"Integer": "an integer", "Float": "a number", "bool": "true or false", "String": "a string"}
 
 
 def one_line(ex: BaseException) -> str | None:
@@ -30,12 +30,10 @@ def one_line(ex: BaseException) -> str | None:
     if isinstance(cause, ValidationError) and full_key:
         m = re.match(r"Value '(.*)' (?:of type '\w+' could not be converted to|is not a valid) (\w+)", first)
         if m:
-            kind = m.group(2).capitalize() if m.group(2) == "bool" else m.group(2)
-            kind = "Boolean" if kind == "Bool" else kind
-            return f"{full_key}: expected {TYPE_NAMES.get(kind, kind)} (got {m.group(1)!r})"
+            return f"{full_key}: expected {TYPE_NAMES.get(m.group(2), m.group(2))} (got {m.group(1)!r})"
         return f"{full_key}: {first}"
     if isinstance(cause, (ConfigAttributeError, ConfigKeyError)) and full_key:
-        parent, _, key = full_key.rpartition(".")
+        key = full_key.rpartition(".")[2]
         known = _fields(getattr(cause, "object_type", None))
         expected = f"one of the keys {known}" if known else "a known key"
         return f"{full_key}: expected {expected} (got unknown key {key!r})"
@@ -47,7 +45,8 @@ def one_line(ex: BaseException) -> str | None:
         return first
     if isinstance(ex, OverrideParseException):
         m = re.search(r"override '([^']*)'", first)
-        return f"override {m.group(1) if m else ''!r}: expected key=value, e.g. run.weeks=8 (got {m.group(1) if m else first!r})"
+        given = m.group(1) if m else first
+        return f"override {given!r}: expected key=value, e.g. run.weeks=8 (got {given!r})"
     return None
 
 

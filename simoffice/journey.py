@@ -22,7 +22,9 @@ clients whatever their policies.
 from __future__ import annotations
 
 from simoffice.office import Ticket
-from simoffice.recorder import ABANDONED, CLOSED, OPEN, SENT_AWAY, SERVED, SETTLED
+from simoffice.recorder import (
+    ABANDONED, CLOSED, IN_SERVICE_AT_END, OPEN, RENEGED, SENT_AWAY, SERVED, SETTLED, WAITING_AT_END,
+)
 from simoffice.timetable import DAY
 
 NAN = float("nan")
@@ -185,8 +187,7 @@ class Journey:
                 settled += 1
                 c.open.remove(j)
         c.served_this_visit = True
-        self.rec.contact(c.id, tk.visit, c.office, c.segment, c.services[tk.needs[0]], tk.skill,
-                         len(tk.needs), settled, desk.group, desk.id, c.priority, tk.t, start, now, SERVED)
+        self._contact(tk, SERVED, now, start, desk, settled)
         if not c.open:
             self.finish(c, SETTLED, now)
             return
@@ -200,9 +201,7 @@ class Journey:
     def ticket_left(self, tk, outcome: int, t: float) -> None:
         """A ticket that ended without service: reneged at ``t`` or sent away at closing."""
         c = tk.client
-        need = c.services[tk.needs[0]]
-        self.rec.contact(c.id, tk.visit, c.office, c.segment, need, tk.skill, len(tk.needs), 0,
-                         -1, -1, c.priority, tk.t, NAN, t, outcome)
+        self._contact(tk, outcome, t)
         if outcome == SENT_AWAY and not c.served_this_visit:
             c.failed_trips += 1
         self.end_visit(c, t, left_early=True)
@@ -233,10 +232,28 @@ class Journey:
         self.rec.bundle(c.id, c.office, c.segment, c.btype, c.created, c.first_visit, t, c.visits,
                         c.tickets, c.failed_trips, len(c.services), len(c.services) - len(c.open), status)
 
+    def _contact(self, tk, outcome: int, end: float, start: float = NAN, desk=None, settled: int = 0) -> None:
+        """Write one ticket's row (times in minutes)."""
+        c = tk.client
+        group, desk_id = (desk.group, desk.id) if desk is not None else (-1, -1)
+        self.rec.contact(c.id, tk.visit, c.office, c.segment, c.services[tk.needs[0]], tk.skill, len(tk.needs),
+                         settled, group, desk_id, c.priority, tk.t, start, end, outcome)
+
     # --- end of the run ------------------------------------------------------------
-    def close_books(self) -> None:
-        """Write the bundles still open at the end of the run."""
+    def close_books(self, horizon: float) -> None:
+        """At the end of the run, write what is still under way: tickets waiting (or
+        reneged but not yet noticed), tickets in service, desks on duty and open bundles."""
+        for office in self.offices:
+            for tk in list(office.waiting()):
+                if tk.deadline <= horizon:
+                    self._contact(tk, RENEGED, tk.deadline)
+                else:
+                    self._contact(tk, WAITING_AT_END, horizon)
+            for desk in office.desks:
+                if desk.current is not None:
+                    self._contact(desk.current, IN_SERVICE_AT_END, horizon, desk.since, desk)
+                if desk.active:
+                    self.rec.duty(office.index, desk.group, desk.id, desk.on, horizon, desk.end)
         for c in self.open_clients.values():
             self._bundle_row(c, OPEN, NAN)
         self.open_clients.clear()
-

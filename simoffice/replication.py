@@ -18,7 +18,7 @@ import simpy
 
 from simoffice.journey import Client, Draws, Journey
 from simoffice.office import Desk, OfficeModel
-from simoffice.recorder import IN_SERVICE_AT_END, RENEGED, WAITING_AT_END, Recorder
+from simoffice.recorder import Recorder
 from simoffice.spec import ModelSpec
 from simoffice.timetable import DAY, WEEK, Timetable, weekly_intervals
 
@@ -65,6 +65,7 @@ class ClientFactory:
         self.level = [levels.index(s.priority) for s in spec.segments]
         self.k = max(len(b.needs) for b in spec.bundles)
         self.bundle_cdf = np.cumsum([b.share for b in spec.bundles])
+        self.segment_cdfs = [np.cumsum(b.segment_probs) for b in spec.bundles]
 
     def uniforms(self, source: str, w: int, shape) -> np.ndarray:
         return stream(self.spec, self.replication, self.o, source, w).random(shape)
@@ -89,7 +90,7 @@ class ClientFactory:
             rows = np.flatnonzero(btype == b_i)
             if not len(rows):
                 continue
-            cdf = np.cumsum(b.segment_probs)
+            cdf = self.segment_cdfs[b_i]
             segment[rows] = np.minimum(np.searchsorted(cdf, u_segment[rows], side="right"), len(cdf) - 1)
             for j, s in enumerate(b.needs):
                 svc = spec.services[s]
@@ -153,29 +154,9 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict:
             env.process(_arrivals(env, ClientFactory(spec, replication, o, o * 10**12), journey, spec.run.weeks))
     horizon = spec.run.horizon
     env.run(until=horizon)
-    _close_books(journey, rec, horizon)
+    journey.close_books(horizon)
     out = rec.arrays()
     out["tickets_issued"] = journey.tickets_issued
     out["opening"] = [np.array(tt.intervals).reshape(-1, 2) for tt in timetables]
     return out
 
-
-def _close_books(journey: Journey, rec: Recorder, horizon: float) -> None:
-    nan = float("nan")
-    for office in journey.offices:
-        for tk in list(office.waiting()):
-            c = tk.client
-            reneged = tk.deadline <= horizon
-            rec.contact(c.id, tk.visit, c.office, c.segment, c.services[tk.needs[0]], tk.skill,
-                        len(tk.needs), 0, -1, -1, c.priority, tk.t, nan,
-                        tk.deadline if reneged else horizon, RENEGED if reneged else WAITING_AT_END)
-        for desk in office.desks:
-            if desk.current is not None:
-                tk = desk.current
-                c = tk.client
-                rec.contact(c.id, tk.visit, c.office, c.segment, c.services[tk.needs[0]], tk.skill,
-                            len(tk.needs), 0, desk.group, desk.id, c.priority, tk.t, desk.since, horizon,
-                            IN_SERVICE_AT_END)
-            if desk.active:
-                rec.duty(office.index, desk.group, desk.id, desk.on, horizon, desk.end)
-    journey.close_books()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Iterable, Sequence
 
+from simoffice.errors import ConfigError
+
 DAY = 1440
 WEEK = 7 * DAY
 
@@ -25,8 +27,6 @@ def parse_clock(text: str, key: str, allow_24: bool = True) -> int:
     Raises:
         ConfigError: not of the form HH:MM, or outside 00:00–24:00.
     """
-    from simoffice.errors import ConfigError
-
     expected = "a clock time 'HH:MM' between 00:00 and " + ("24:00" if allow_24 else "23:59")
     if not isinstance(text, str) or text.count(":") != 1:
         raise ConfigError(key, expected, text)
@@ -45,8 +45,6 @@ def parse_hours(text: str, key: str) -> tuple[int, int]:
     Raises:
         ConfigError: malformed, or closing not after opening.
     """
-    from simoffice.errors import ConfigError
-
     if not isinstance(text, str) or text.count("-") != 1:
         raise ConfigError(key, "opening hours 'HH:MM-HH:MM' or null for closed", text)
     start, end = (s.strip() for s in text.split("-"))
