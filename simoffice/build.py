@@ -19,13 +19,18 @@ from simoffice.errors import ConfigError
 from simoffice.profile import ArrivalProfile
 from simoffice.schema import WEEKDAYS
 from simoffice.spec import (
-    Bundle, DeskGroup, Design, ModelSpec, Office, Run, Schedule, Segment, Service, Shift,
+    CHOOSABLE, CONTACT_CENTRE, MOBILE_OFFICE, OFFICE, PHONE_MODES, PHONE_NONE, VIDEO_CENTRE,
+    Appointments, Bundle, DeskGroup, Design, ExpertCentre, ModelSpec, Office, Phone, Run, Schedule,
+    Segment, Service, Shift, Slots, Stop, Zone,
 )
 from simoffice.timetable import DAY, parse_clock, parse_hours
 
 CLOSING_POLICIES = ("serve_waiting", "send_away")
 NEEDS_PER_TICKET = ("one", "all")
 OTHER_NEEDS = ("same_visit", "next_visit")
+DESK_SERVES = ("all", "walk_in", "appointment")
+WHEN_FULL = ("walk_in", "wait")
+DEFAULT_AGENCY = "agency"
 
 
 def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
@@ -142,6 +147,7 @@ def _run(r: Mapping[str, Any]) -> Run:
         seed=_int(r.get("seed"), "run.seed", 0),
         jobs=_int(r.get("jobs"), "run.jobs", 0),
         service_level_target_min=_num(r.get("service_level_target_min"), "run.service_level_target_min", 0, True),
+        coverage_target_min=_num(r.get("coverage_target_min", 30.0), "run.coverage_target_min", 0),
         start_date=start.isoformat(),
         start_weekday=start.weekday(),
         progress=_bool(r.get("progress", True), "run.progress"),
@@ -169,15 +175,7 @@ def _opening(hours: Mapping[str, Any] | None, key: str) -> tuple:
 
 def _schedule(s: Mapping[str, Any], run: Run) -> tuple[Schedule, tuple]:
     """The schedule, and its weekly opening hours (the offices' default)."""
-    shifts = []
-    for name, sh in _nonempty(s.get("shifts"), "schedule.shifts", "shift").items():
-        key = f"schedule.shifts.{name}"
-        start = parse_clock(sh.get("start"), f"{key}.start", allow_24=False)
-        end = parse_clock(sh.get("end"), f"{key}.end")
-        if end <= start:
-            raise ConfigError(f"{key}.end", f"a time after the start ({sh.get('start')})", sh.get("end"))
-        days = _nonempty(sh.get("days"), f"{key}.days", "weekday")
-        shifts.append(Shift(name, start, end, frozenset(_weekday(d, f"{key}.days[{i}]") for i, d in enumerate(days))))
+    shifts = _shifts(s.get("shifts"), "schedule.shifts")
     start = dt.date.fromisoformat(run.start_date)
     holidays = set()
     for i, h in enumerate(s.get("holidays") or []):
@@ -230,9 +228,7 @@ def _profile(p: Mapping[str, Any]) -> ArrivalProfile:
     return ArrivalProfile(bin_min, weights / weights.sum())
 
 
-def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, design: Design,
-              run: Run) -> ModelSpec:
-    # segments
+def _segments(net: Mapping[str, Any]) -> tuple[Segment, ...]:
     seg_cfg = _nonempty(net.get("segments"), "network.segments", "segment")
     seg_names = tuple(seg_cfg)
     shares = _weights({n: s.get("share") for n, s in seg_cfg.items()}, "network.segments", seg_names,
@@ -241,17 +237,29 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
     for (name, s), share in zip(seg_cfg.items(), shares):
         key = f"network.segments.{name}"
         patience = s.get("patience")
+        channels = s.get("channels") or {"walk_in": 1.0}
         segments.append(Segment(
             name=name,
             share=share,
             patience=None if patience is None else distributions.from_config(patience, f"{key}.patience"),
-            priority=_int(s.get("priority"), f"{key}.priority"),
-            return_prob=_prob(s.get("return_prob"), f"{key}.return_prob"),
-            informed_share=_prob(s.get("informed_share"), f"{key}.informed_share"),
+            priority=_int(s.get("priority", 0), f"{key}.priority"),
+            return_prob=_prob(s.get("return_prob", 0.8), f"{key}.return_prob"),
+            informed_share=_prob(s.get("informed_share", 1.0), f"{key}.informed_share"),
+            channels=_weights(channels, f"{key}.channels", CHOOSABLE, "channel"),
+            digital_skill=_prob(s.get("digital_skill", 0.5), f"{key}.digital_skill"),
         ))
-    # services and skills
+    return tuple(segments)
+
+
+def _dist_or_none(value: Any, key: str):
+    return None if value is None else distributions.from_config(value, key)
+
+
+def _services(net: Mapping[str, Any]) -> tuple[tuple[Service, ...], tuple[str, ...], tuple[str, ...]]:
+    """Services, skills and agencies (in order of first mention)."""
     svc_cfg = _nonempty(net.get("services"), "network.services", "service")
     skills: list[str] = []
+    agencies: list[str] = []
     services = []
     for name, s in svc_cfg.items():
         key = f"network.services.{name}"
@@ -260,14 +268,37 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
             raise ConfigError(f"{key}.skill", "a skill name", skill)
         if skill not in skills:
             skills.append(skill)
+        agency = s.get("agency") or DEFAULT_AGENCY
+        if not isinstance(agency, str):
+            raise ConfigError(f"{key}.agency", "an agency name", agency)
+        if agency not in agencies:
+            agencies.append(agency)
+        escalation = _prob(s.get("escalation_prob", 0.0), f"{key}.escalation_prob")
+        expert_time = _dist_or_none(s.get("expert_time"), f"{key}.expert_time")
+        if escalation > 0 and expert_time is None:
+            raise ConfigError(f"{key}.expert_time", "a distribution (escalation_prob > 0)", None)
         services.append(Service(
             name=name,
             skill=skills.index(skill),
             service_time=distributions.from_config(s.get("service_time"), f"{key}.service_time"),
-            missing_document_prob=_prob(s.get("missing_document_prob"), f"{key}.missing_document_prob", below_one=True),
+            missing_document_prob=_prob(s.get("missing_document_prob", 0.0), f"{key}.missing_document_prob", below_one=True),
+            agency=agencies.index(agency),
+            online=_bool(s.get("online", False), f"{key}.online"),
+            phone=PHONE_MODES.index(_choice(s.get("phone", "none"), f"{key}.phone", PHONE_MODES)),
+            video=_bool(s.get("video", False), f"{key}.video"),
+            phone_time=_dist_or_none(s.get("phone_time"), f"{key}.phone_time"),
+            video_time=_dist_or_none(s.get("video_time"), f"{key}.video_time"),
+            escalation_prob=escalation,
+            expert_time=expert_time,
+            follow_up_prob=_prob(s.get("follow_up_prob", 0.0), f"{key}.follow_up_prob"),
+            proactive_share=_prob(s.get("proactive_share", 0.0), f"{key}.proactive_share"),
         ))
-    svc_names = tuple(svc_cfg)
-    # bundles
+    return tuple(services), tuple(skills), tuple(agencies)
+
+
+def _bundles(net: Mapping[str, Any], services: tuple[Service, ...], segments: tuple[Segment, ...]) -> tuple[Bundle, ...]:
+    svc_names = tuple(s.name for s in services)
+    seg_names = tuple(s.name for s in segments)
     b_cfg = _nonempty(net.get("bundles"), "network.bundles", "bundle")
     b_shares = _weights({n: b.get("share") for n, b in b_cfg.items()}, "network.bundles", tuple(b_cfg),
                         "bundle", ".share")
@@ -283,64 +314,305 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
                 raise ConfigError(f"{key}.needs[{i}]", "each service at most once in a bundle", need)
             idx.append(svc_names.index(need))
         mix = b.get("segment_mix")
-        probs = shares if mix is None else _weights(mix, f"{key}.segment_mix", seg_names, "segment")
+        probs = tuple(s.share for s in segments) if mix is None else _weights(mix, f"{key}.segment_mix", seg_names, "segment")
         bundles.append(Bundle(name, tuple(idx), share, tuple(probs)))
-    # offices
-    shift_names = tuple(s.name for s in schedule.shifts)
-    offices = []
-    names_seen: set[str] = set()
-    for o_i, o in enumerate(_nonempty(net.get("offices"), "network.offices", "office")):
-        key = f"network.offices[{o_i}]"
-        name = o.get("name")
-        if not isinstance(name, str) or not name or name in names_seen:
-            raise ConfigError(f"{key}.name", "a unique, non-empty office name", name)
-        names_seen.add(name)
-        groups = []
-        for g_i, g in enumerate(_nonempty(o.get("desk_groups"), f"{key}.desk_groups", "desk group")):
-            gkey = f"{key}.desk_groups[{g_i}]"
-            g_skills = _nonempty(g.get("skills"), f"{gkey}.skills", "skill")
-            for s_i, sk in enumerate(g_skills):
-                if sk not in skills:
-                    raise ConfigError(f"{gkey}.skills[{s_i}]", f"a skill some service needs, one of {skills}", sk)
+    return tuple(bundles)
+
+
+def _shifts(cfg: Mapping[str, Any], key: str) -> tuple[Shift, ...]:
+    shifts = []
+    for name, sh in _nonempty(cfg, key, "shift").items():
+        k = f"{key}.{name}"
+        if not isinstance(sh, Mapping):
+            raise ConfigError(k, "a shift {start, end, days}", sh)
+        start = parse_clock(sh.get("start"), f"{k}.start", allow_24=False)
+        end = parse_clock(sh.get("end"), f"{k}.end")
+        if end <= start:
+            raise ConfigError(f"{k}.end", f"a time after the start ({sh.get('start')})", sh.get("end"))
+        days = _nonempty(sh.get("days"), f"{k}.days", "weekday")
+        shifts.append(Shift(name, start, end, frozenset(_weekday(d, f"{k}.days[{i}]") for i, d in enumerate(days))))
+    return tuple(shifts)
+
+
+def _desk_groups(cfgs: Any, key: str, skills: tuple[str, ...], shifts: tuple[Shift, ...], where: str,
+                 cross_trained: bool = False, mobile: bool = False) -> tuple[DeskGroup, ...]:
+    """Desk groups of a unit; ``mobile``: staffed by ``count`` during every stop
+    (recorded as shift 0 of the route)."""
+    shift_names = tuple(s.name for s in shifts)
+    groups = []
+    for g_i, g in enumerate(_nonempty(cfgs, key, "desk group")):
+        gkey = f"{key}[{g_i}]"
+        g_skills = _nonempty(g.get("skills"), f"{gkey}.skills", "skill")
+        for s_i, sk in enumerate(g_skills):
+            if sk not in skills:
+                raise ConfigError(f"{gkey}.skills[{s_i}]", f"a skill some service needs, one of {list(skills)}", sk)
+        if mobile:
+            staff = [(0, _int(g.get("count", 1), f"{gkey}.count", 0))]
+            serves = "all"
+        else:
             staff = []
             for shift, count in (g.get("staff") or {}).items():
                 if shift not in shift_names:
-                    raise ConfigError(f"{gkey}.staff.{shift}", f"a shift of schedule '{schedule.name}', one of {list(shift_names)}", shift)
+                    raise ConfigError(f"{gkey}.staff.{shift}", f"a shift of {where}, one of {list(shift_names)}", shift)
                 staff.append((shift_names.index(shift), _int(count, f"{gkey}.staff.{shift}", 0)))
-            groups.append(DeskGroup(str(g.get("name")), frozenset(skills.index(s) for s in g_skills), tuple(staff)))
-        if len({g.name for g in groups}) < len(groups):
-            raise ConfigError(f"{key}.desk_groups", "desk groups with unique names", [g.name for g in groups])
-        per_week = _num(o.get("bundles_per_week"), f"{key}.bundles_per_week", 0)
-        if design.cross_trained:
-            union = frozenset().union(*(g.skills for g in groups))
-            groups = [DeskGroup(g.name, union, g.staff) for g in groups]
-        staffed = set().union(*(g.skills for g in groups if any(n > 0 for _, n in g.staff)))
-        if per_week > 0:
-            for svc in services:
-                if svc.skill not in staffed:
-                    raise ConfigError(
-                        f"{key}.desk_groups",
-                        f"a staffed desk group with skill '{skills[svc.skill]}' (service '{svc.name}')",
-                        sorted(skills[s] for s in staffed),
-                    )
+            serves = _choice(g.get("serves", "all"), f"{gkey}.serves", DESK_SERVES)
+        groups.append(DeskGroup(str(g.get("name")), frozenset(skills.index(s) for s in g_skills), tuple(staff), serves))
+    if len({g.name for g in groups}) < len(groups):
+        raise ConfigError(key, "desk groups with unique names", [g.name for g in groups])
+    if cross_trained:
+        union = frozenset().union(*(g.skills for g in groups))
+        groups = [DeskGroup(g.name, union, g.staff, g.serves) for g in groups]
+    return tuple(groups)
+
+
+def staffed_skills(unit: Office) -> frozenset[int]:
+    """Skills of the unit's desk groups that have at least one desk on some shift."""
+    return frozenset().union(*(g.skills for g in unit.desk_groups if any(n > 0 for _, n in g.staff)))
+
+
+def _slots(cfg: Any, key: str) -> Slots | None:
+    if cfg is None:
+        return None
+    slot_min = _int(cfg.get("slot_min", 30), f"{key}.slot_min", 1)
+    return Slots(slot_min, _int(cfg.get("per_slot", 1), f"{key}.per_slot", 1))
+
+
+def _centre(cfg: Mapping[str, Any], key: str, kind: str, schedule: Schedule, default_hours: tuple,
+            skills: tuple[str, ...], **extra) -> Office:
+    shifts = schedule.shifts if cfg.get("shifts") is None else _shifts(cfg.get("shifts"), f"{key}.shifts")
+    where = f"schedule '{schedule.name}'" if cfg.get("shifts") is None else key
+    hours = cfg.get("opening_hours")
+    opening = default_hours if hours is None else _opening(hours, f"{key}.opening_hours")
+    groups = _desk_groups(cfg.get("desk_groups"), f"{key}.desk_groups", skills, shifts, where)
+    return Office(kind.replace("_", " "), 0.0, groups, opening, kind=kind, shifts=shifts, **extra)
+
+
+def _stops(route: Mapping[str, Any], key: str, zone_names: tuple[str, ...]) -> tuple[Stop, ...]:
+    stops = []
+    gap = _num(route.get("travel_between_stops_min", 30.0), f"{key}.travel_between_stops_min", 0)
+    for i, st in enumerate(_nonempty(route.get("stops"), f"{key}.stops", "stop")):
+        k = f"{key}.stops[{i}]"
+        zone = st.get("zone")
+        if zone not in zone_names:
+            raise ConfigError(f"{k}.zone", f"a zone of network.zones, one of {list(zone_names)}", zone)
+        lo, hi = parse_hours(st.get("hours"), f"{k}.hours")
+        stops.append(Stop(zone_names.index(zone), _weekday(st.get("weekday"), f"{k}.weekday"), lo, hi))
+    by_day = sorted(range(len(stops)), key=lambda i: (stops[i].weekday, stops[i].start))
+    for a, b in zip(by_day, by_day[1:]):
+        if stops[a].weekday == stops[b].weekday and stops[b].start < stops[a].end + gap:
+            raise ConfigError(f"{key}.stops[{b}].hours",
+                              f"a start at least travel_between_stops_min ({gap:g} min) after the stop before it ends",
+                              route["stops"][b].get("hours"))
+    return tuple(stops)
+
+
+def _zones(net: Mapping[str, Any], units: list[Office], segments: tuple[Segment, ...]) -> tuple[Zone, ...]:
+    """The network's zones; without ``network.zones`` each office is a zone of its
+    own, with its ``bundles_per_week`` and no travel."""
+    n_seg = len(segments)
+    cfg = net.get("zones")
+    if not cfg:
+        return tuple(Zone(u.name, 0.0, u.bundles_per_week, False, (1.0,) * n_seg, ((i, 0.0),))
+                     for i, u in enumerate(units) if u.kind == OFFICE)
+    rate = _num(net.get("bundles_per_1000_per_week", 1.0), "network.bundles_per_1000_per_week", 0)
+    names = {u.name: i for i, u in enumerate(units) if u.physical}
+    seg_names = tuple(s.name for s in segments)
+    zones = []
+    for z, (name, zc) in enumerate(cfg.items()):
+        key = f"network.zones.{name}"
+        population = _num(zc.get("population"), f"{key}.population", 0)
+        mix = zc.get("segment_mix")
+        if mix is None:
+            weights = (1.0,) * n_seg
+        else:
+            probs = _weights(mix, f"{key}.segment_mix", seg_names, "segment")
+            weights = tuple(p / s.share if s.share > 0 else 0.0 for p, s in zip(probs, segments))
+        travel = {}
+        for point, minutes in (zc.get("travel_min") or {}).items():
+            if point not in names:
+                raise ConfigError(f"{key}.travel_min.{point}", f"a service point (office or mobile route), one of {list(names)}", point)
+            travel[names[point]] = _num(minutes, f"{key}.travel_min.{point}", 0)
+        for i, u in enumerate(units):
+            if u.kind == MOBILE_OFFICE and any(st.zone == z for st in u.stops):
+                travel.setdefault(i, u.local_travel_min)
+        zones.append(Zone(name, population, population / 1000.0 * rate, _bool(zc.get("rural", False), f"{key}.rural"),
+                          weights, tuple(sorted(travel.items()))))
+    return tuple(zones)
+
+
+def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, design: Design,
+              run: Run) -> ModelSpec:
+    segments = _segments(net)
+    services, skills, agencies = _services(net)
+    bundles = _bundles(net, services, segments)
+    has_zones = bool(net.get("zones"))
+    zone_names = tuple(net.get("zones") or ())
+    units: list[Office] = []
+    names_seen: set[str] = set()
+
+    def unique_name(name: Any, key: str) -> str:
+        if not isinstance(name, str) or not name or name in names_seen:
+            raise ConfigError(key, "a unique, non-empty service point name", name)
+        names_seen.add(name)
+        return name
+
+    for o_i, o in enumerate(_nonempty(net.get("offices"), "network.offices", "office")):
+        key = f"network.offices[{o_i}]"
+        name = unique_name(o.get("name"), f"{key}.name")
+        groups = _desk_groups(o.get("desk_groups"), f"{key}.desk_groups", skills, schedule.shifts,
+                              f"schedule '{schedule.name}'", design.cross_trained)
+        per_week = _num(o.get("bundles_per_week", 0.0), f"{key}.bundles_per_week", 0)
+        if has_zones and per_week > 0:
+            raise ConfigError(f"{key}.bundles_per_week", "0 (demand comes from network.zones)", per_week)
+        office_agencies = o.get("agencies")
+        if office_agencies is None:
+            present = frozenset(range(len(agencies)))
+        else:
+            for a_i, a in enumerate(office_agencies):
+                if a not in agencies:
+                    raise ConfigError(f"{key}.agencies[{a_i}]", f"an agency of some service, one of {list(agencies)}", a)
+            present = frozenset(agencies.index(a) for a in office_agencies)
         hours = o.get("opening_hours")
         opening = default_hours if hours is None else _opening(hours, f"{key}.opening_hours")
-        offices.append(Office(name, per_week, tuple(groups), opening))
-    return ModelSpec(
+        units.append(Office(name, per_week, groups, opening, kind=OFFICE, shifts=schedule.shifts, agencies=present,
+                            slots=_slots(o.get("appointments"), f"{key}.appointments"),
+                            video_stations=_int(o.get("video_stations", 0), f"{key}.video_stations", 0)))
+    for r_i, route in enumerate(net.get("mobile_routes") or []):
+        key = f"network.mobile_routes[{r_i}]"
+        name = unique_name(route.get("name"), f"{key}.name")
+        if not has_zones:
+            raise ConfigError(key, "network.zones (a mobile route stops in zones)", name)
+        stops = _stops(route, key, zone_names)
+        groups = _desk_groups(route.get("desk_groups"), f"{key}.desk_groups", skills, (), key, mobile=True)
+        units.append(Office(name, 0.0, groups, (None,) * 7, kind=MOBILE_OFFICE, agencies=frozenset(range(len(agencies))),
+                            stops=stops,
+                            local_travel_min=_num(route.get("local_travel_min", 10.0), f"{key}.local_travel_min", 0),
+                            cost_per_day=_num(route.get("cost_per_day", 0.0), f"{key}.cost_per_day", 0)))
+    zones = _zones(net, units, segments)
+    # Remote units, after the service points.
+    phone = contact_centre = video_centre = None
+    if net.get("contact_centre") is not None:
+        cc = net["contact_centre"]
+        key = "network.contact_centre"
+        contact_centre = len(units)
+        units.append(_centre(cc, key, CONTACT_CENTRE, schedule, default_hours, skills))
+        phone = Phone(
+            patience=_dist_or_none(cc.get("patience"), f"{key}.patience"),
+            retry_prob=_prob(cc.get("retry_prob", 0.5), f"{key}.retry_prob"),
+            retry_after_min=_num(cc.get("retry_after_min", 30.0), f"{key}.retry_after_min", 0),
+            target_min=_num(cc.get("service_level_target_sec", 20.0), f"{key}.service_level_target_sec", 0, strict=True) / 60.0,
+        )
+    connect_min = 0.0
+    if net.get("video_centre") is not None:
+        vc = net["video_centre"]
+        key = "network.video_centre"
+        video_centre = len(units)
+        units.append(_centre(vc, key, VIDEO_CENTRE, schedule, default_hours, skills,
+                             slots=_slots(vc.get("slots") or {}, f"{key}.slots")))
+        connect_min = _num(vc.get("connect_min", 5.0), f"{key}.connect_min", 0)
+    expert = None
+    if net.get("expert_centre") is not None:
+        ec = net["expert_centre"]
+        key = "network.expert_centre"
+        shifts = schedule.shifts if ec.get("shifts") is None else _shifts(ec.get("shifts"), f"{key}.shifts")
+        where = f"schedule '{schedule.name}'" if ec.get("shifts") is None else key
+        expert = ExpertCentre(_desk_groups(ec.get("desk_groups"), f"{key}.desk_groups", skills, shifts, where), shifts)
+    appointments = _appointments(net.get("appointments") or {})
+    spec = ModelSpec(
         name=str(net.get("name")),
-        skills=tuple(skills),
-        segments=tuple(segments),
-        services=tuple(services),
-        bundles=tuple(bundles),
-        offices=tuple(offices),
+        skills=skills,
+        segments=segments,
+        services=services,
+        bundles=bundles,
+        offices=tuple(units),
         profile=_profile(net.get("arrival_profile") or {}),
         schedule=schedule,
         design=design,
         run=run,
-        max_visits=_int(net.get("max_visits"), "network.max_visits", 1),
-        return_after_days=_int(net.get("return_after_days"), "network.return_after_days", 1),
+        max_visits=_int(net.get("max_visits", 6), "network.max_visits", 1),
+        return_after_days=_int(net.get("return_after_days", 1), "network.return_after_days", 1),
         schedule_name=schedule.name,
+        zones=zones,
+        agencies=agencies,
+        contact_centre=contact_centre,
+        phone=phone,
+        video_centre=video_centre,
+        connect_min=connect_min,
+        expert=expert,
+        appointments=appointments,
+        choice_scale_min=_num((net.get("choice") or {}).get("scale_min", 20.0), "network.choice.scale_min", 0, strict=True),
+        choice_day_value_min=_num((net.get("choice") or {}).get("day_value_min", 60.0), "network.choice.day_value_min", 0),
+        staff_cost_per_hour=_num(net.get("staff_cost_per_hour", 35.0), "network.staff_cost_per_hour", 0),
     )
+    _check_reachable(spec, has_zones)
+    return spec
+
+
+def _appointments(a: Mapping[str, Any]) -> Appointments:
+    key = "network.appointments"
+    return Appointments(
+        horizon_days=_int(a.get("booking_horizon_days", 10), f"{key}.booking_horizon_days", 1),
+        no_show_prob=_prob(a.get("no_show_prob", 0.12), f"{key}.no_show_prob", below_one=True),
+        lateness=_dist_or_none(a.get("lateness"), f"{key}.lateness"),
+        priority=_bool(a.get("priority", True), f"{key}.priority"),
+        when_full=_choice(a.get("when_full", "walk_in"), f"{key}.when_full", WHEN_FULL),
+    )
+
+
+def serves_need(unit: Office, service: Service, staffed: frozenset[int] | None = None) -> bool:
+    """Whether a desk of the unit can handle the service (skill staffed, agency present)."""
+    staffed = staffed_skills(unit) if staffed is None else staffed
+    return service.skill in staffed and (not unit.agencies or service.agency in unit.agencies)
+
+
+def _check_reachable(spec: ModelSpec, has_zones: bool) -> None:
+    """Every need a zone's clients may have can be handled somewhere they can go;
+    every channel a segment uses exists; every remote service has staff for it."""
+    skills, services, units = spec.skills, spec.services, spec.offices
+    staffed = [staffed_skills(u) for u in units]
+    used = sorted({j for b in spec.bundles for j in b.needs})
+    for z_i, zone in enumerate(spec.zones):
+        if zone.bundles_per_week <= 0:
+            continue
+        for j in used:
+            svc = services[j]
+            if not any(serves_need(units[u], svc, staffed[u]) for u, _ in zone.travel):
+                if has_zones:
+                    raise ConfigError(f"network.zones.{zone.name}.travel_min",
+                                      f"a service point with staffed desks for service '{svc.name}' (skill '{skills[svc.skill]}', agency '{spec.agencies[svc.agency]}')",
+                                      [units[u].name for u, _ in zone.travel])
+                o = zone.travel[0][0]
+                if svc.skill not in staffed[o]:
+                    raise ConfigError(f"network.offices[{o}].desk_groups",
+                                      f"a staffed desk group with skill '{skills[svc.skill]}' (service '{svc.name}')",
+                                      sorted(skills[s] for s in staffed[o]))
+                raise ConfigError(f"network.offices[{o}].agencies",
+                                  f"agency '{spec.agencies[svc.agency]}' (service '{svc.name}')",
+                                  sorted(spec.agencies[a] for a in units[o].agencies))
+    channel_unit = {"phone": spec.contact_centre, "video": spec.video_centre}
+    has_slots = any(u.slots is not None for u in units if u.kind == OFFICE)
+    for seg in spec.segments:
+        for c, w in zip(CHOOSABLE, seg.channels):
+            if w <= 0:
+                continue
+            if c in channel_unit and channel_unit[c] is None:
+                block = "contact_centre" if c == "phone" else "video_centre"
+                raise ConfigError(f"network.segments.{seg.name}.channels.{c}", f"0 (the network has no {block})", w)
+            if c == "appointment" and not has_slots:
+                raise ConfigError(f"network.segments.{seg.name}.channels.{c}",
+                                  "0 (no office has an appointments calendar)", w)
+    for j in used:
+        svc = services[j]
+        key = f"network.services.{svc.name}"
+        if svc.phone != PHONE_NONE and spec.contact_centre is not None and svc.skill not in staffed[spec.contact_centre]:
+            raise ConfigError(f"{key}.phone", f"'none', or a contact-centre agent with skill '{skills[svc.skill]}'", PHONE_MODES[svc.phone])
+        if svc.video and spec.video_centre is not None and svc.skill not in staffed[spec.video_centre]:
+            raise ConfigError(f"{key}.video", f"false, or a video-centre advisor with skill '{skills[svc.skill]}'", True)
+        if svc.escalation_prob > 0:
+            if spec.expert is None:
+                raise ConfigError(f"{key}.escalation_prob", "0 (the network has no expert_centre)", svc.escalation_prob)
+            if not any(svc.skill in g.skills and any(n > 0 for _, n in g.staff) for g in spec.expert.desk_groups):
+                raise ConfigError(f"{key}.escalation_prob", f"0, or an expert with skill '{skills[svc.skill]}'", svc.escalation_prob)
 
 
 def _mmc(net: Mapping[str, Any], design: Design, run: Run, schedule_name: str) -> ModelSpec:
@@ -370,7 +642,8 @@ def _mmc(net: Mapping[str, Any], design: Design, run: Run, schedule_name: str) -
         segments=(Segment("all", 1.0, patience, 0, 0.0, 1.0),),
         services=(Service("service", 0, service_time, 0.0),),
         bundles=(Bundle("single", (0,), 1.0, (1.0,)),),
-        offices=(Office("office", lam_h * 168, (DeskGroup("desks", frozenset({0}), ((0, c),)),), ((0, DAY),) * 7),),
+        offices=(Office("office", lam_h * 168, (DeskGroup("desks", frozenset({0}), ((0, c),)),), ((0, DAY),) * 7,
+                        shifts=(always,)),),
         profile=ArrivalProfile.constant(),
         schedule=Schedule("always_open", (always,), frozenset(), "serve_waiting"),
         design=design,
@@ -378,17 +651,20 @@ def _mmc(net: Mapping[str, Any], design: Design, run: Run, schedule_name: str) -
         max_visits=1,
         return_after_days=1,
         schedule_name=schedule_name,
+        zones=(Zone("office", 0.0, lam_h * 168, False, (1.0,), ((0, 0.0),)),),
     )
 
 
 def weekly_staff_hours(spec: ModelSpec) -> dict[tuple[str, str], float]:
-    """Scheduled desk hours per week, by (office, desk group)."""
+    """Scheduled desk hours per week, by (unit, desk group); a mobile office's
+    desks count the hours of its stops."""
     out = {}
     for office in spec.offices:
         for g in office.desk_groups:
-            minutes = sum(
-                n * (spec.schedule.shifts[s].end - spec.schedule.shifts[s].start) * len(spec.schedule.shifts[s].days)
-                for s, n in g.staff
-            )
+            if office.kind == MOBILE_OFFICE:
+                minutes = sum(n * sum(st.end - st.start for st in office.stops) for _, n in g.staff)
+            else:
+                shifts = office.shifts or spec.schedule.shifts
+                minutes = sum(n * (shifts[s].end - shifts[s].start) * len(shifts[s].days) for s, n in g.staff)
             out[(office.name, g.name)] = minutes / 60
     return out

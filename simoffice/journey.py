@@ -1,18 +1,31 @@
-"""A client's journey through the offices, visit by visit.
+"""A client's journey through the network, contact by contact.
 
-A client holds one *bundle* of needs. Each visit (trip) to the office either
-finds it closed (a failed trip), or gives the client a ticket; what a ticket
-carries and where needs not handled go depends on the *design*:
+A client from a zone holds one *bundle* of needs (proactive ones already
+removed). Each contact uses a channel, chosen by the segment's preferences
+among those the open needs allow:
 
-- ``siloed``: one need per ticket, other needs wait for another visit;
-- ``co_located``: one need per ticket, the client re-queues in the same visit;
-- ``one_stop``: one ticket for every open need; a desk settles all it has the skill for.
+- ``walk_in``: a trip to a service point (an office, or a mobile office on the
+  days it stops in the client's zone), picked by travel time and opening hours;
+  a point found closed is a failed trip;
+- ``appointment``: a booked slot at an office (no-shows, lateness; when no slot
+  is free within the horizon the client walks in or waits for a later one);
+- ``phone``: a call to the contact centre; callers who hang up may call again;
+  needs the phone can only advise on send the client to an office;
+- ``video``: a booked session with a remote advisor, from home or from a joint
+  service point where a desk connects the client;
+- ``online``: self-service, which settles a need with the segment's digital
+  skill and otherwise falls back to another channel at once.
 
-A handled need is settled unless a document is missing, which brings the client
-back another day. A client who reneges, is sent away at closing or finds the
-office closed comes back another day with the segment's ``return_prob``, else
-abandons the bundle. The bundle ends when every need is settled, when the client
-gives up, or after ``max_visits`` visits.
+What a ticket carries and where needs not handled go depends on the *design*:
+``siloed`` (one need per ticket, others another day), ``co_located`` (one need
+per ticket, re-queue in the same visit), ``one_stop`` (one ticket for every
+open need; a desk settles all it has the skill for). A handled need is settled,
+needs another contact (a missing document), or is escalated to the expert
+centre, which decides it without the client (some decisions need one more
+contact). A client who reneges, is sent away or finds a point closed comes back
+another day with the segment's ``return_prob``, else abandons the bundle. The
+bundle ends when every need is settled, when the client gives up, or after
+``max_visits`` contacts.
 
 All of a client's random draws are made when the client is created (see
 :mod:`simoffice.replication`), so two runs with the same seed see the same
@@ -21,51 +34,71 @@ clients whatever their policies.
 
 from __future__ import annotations
 
-from simoffice.office import Ticket
+import math
+
+from simoffice.calendar import Calendar
+from simoffice.expert import Case
+from simoffice.office import APPOINTMENT_CLASS, CONNECT, HANDLE, WALK_IN_CLASS, Ticket
 from simoffice.recorder import (
-    ABANDONED, CLOSED, IN_SERVICE_AT_END, OPEN, RENEGED, SENT_AWAY, SERVED, SETTLED, WAITING_AT_END,
+    ABANDONED, CLOSED, FAILED_ONLINE, IN_SERVICE_AT_END, NO_SHOW, OPEN, RENEGED, SENT_AWAY, SERVED,
+    SETTLED, WAITING_AT_END,
+)
+from simoffice.spec import (
+    APPOINTMENT, MOBILE, MOBILE_OFFICE, OFFICE, ONLINE, PHONE, PHONE_ADVISE, PHONE_NONE, VIDEO, WALK_IN,
 )
 from simoffice.timetable import DAY
 
 NAN = float("nan")
+PHYSICAL = (WALK_IN, APPOINTMENT, MOBILE)
 
 
 class Draws:
-    """The random draws of one office's clients of one week, in flat lists.
+    """The random draws of one zone's clients of one week, in flat lists.
 
-    Per client (``row``): ``service`` and ``missing`` hold ``k × a`` values (need
-    position, then handling), ``patience``, ``return_u`` and ``day_u`` hold ``a``
-    values (visit); ``a`` is the visit limit.
+    Per client (``row``): ``service``, ``phone``, ``video`` and ``missing`` hold
+    ``k × a`` values (need position, then handling); ``patience``,
+    ``phone_patience``, ``return_u``, ``day_u``, ``channel``, ``point``,
+    ``no_show``, ``lateness`` and ``retry`` hold ``a`` values (contact);
+    ``online``, ``escalate``, ``expert`` and ``follow_up`` hold ``k`` values
+    (need position); ``a`` is the contact limit. Sources a network does not use
+    are None.
     """
 
-    __slots__ = ("k", "a", "service", "missing", "patience", "return_u", "day_u")
+    __slots__ = ("k", "a", "service", "phone", "video", "missing", "patience", "phone_patience", "return_u",
+                 "day_u", "channel", "point", "no_show", "lateness", "retry", "online", "escalate", "expert",
+                 "follow_up")
 
-    def __init__(self, k, a, service, missing, patience, return_u, day_u):
+    def __init__(self, k, a, **lists):
         self.k, self.a = k, a
-        self.service, self.missing, self.patience = service, missing, patience
-        self.return_u, self.day_u = return_u, day_u
+        for name in self.__slots__[2:]:
+            setattr(self, name, lists.get(name))
 
 
 class Client:
     """A client with one bundle, and the draws made for them at creation."""
 
-    __slots__ = ("id", "office", "segment", "btype", "services", "level", "priority", "informed",
+    __slots__ = ("id", "zone", "segment", "btype", "services", "level", "priority", "informed", "home",
                  "created", "draws", "row", "open", "attempts", "tried", "visits", "tickets",
-                 "failed_trips", "first_visit", "served_this_visit")
+                 "failed_trips", "first_visit", "served_this_visit", "first_unit", "travel", "proactive",
+                 "phoned", "online_tried", "video_tried", "escalated", "pending", "idle", "done",
+                 "to_office")
 
-    def __init__(self, id, office, segment, btype, services, level, priority, informed, created, draws, row):
+    def __init__(self, id, zone, segment, btype, services, level, priority, informed, created, draws, row,
+                 open_needs=None, home=False):
         self.id = id
-        self.office = office
+        self.zone = zone
         self.segment = segment
         self.btype = btype
         self.services = services  # service index of each need position
         self.level = level
         self.priority = priority
         self.informed = informed
+        self.home = home  # can connect to a video session from home
         self.created = created
         self.draws = draws
         self.row = row
-        self.open = list(range(len(services)))
+        self.open = list(range(len(services))) if open_needs is None else open_needs
+        self.proactive = len(services) - len(self.open)
         self.attempts = [0] * len(services)
         self.tried = ()
         self.visits = 0
@@ -73,128 +106,434 @@ class Client:
         self.failed_trips = 0
         self.first_visit = NAN
         self.served_this_visit = False
+        self.first_unit = -1
+        self.travel = 0.0
+        self.phoned = set()
+        self.online_tried = set()
+        self.video_tried = set()
+        self.escalated = set()
+        self.pending = 0  # needs at the expert centre
+        self.idle = False  # nothing under way: waiting for the expert centre
+        self.done = False
+        self.to_office = False  # advised by phone: the next contact is at an office
 
-    def service_time(self, j: int, a: int) -> float:
-        """Minutes to handle need ``j`` the ``a``-th time (from 0)."""
+    def _kx(self, values, j: int, a: int):
         d = self.draws
-        return d.service[(self.row * d.k + j) * d.a + a]
+        return values[(self.row * d.k + j) * d.a + a]
+
+    def _a(self, values, v: int):
+        return values[self.row * self.draws.a + v]
+
+    def _k(self, values, j: int):
+        return values[self.row * self.draws.k + j]
+
+    def service_time(self, j: int, a: int, channel: int) -> float:
+        """Minutes to handle need ``j`` the ``a``-th time (from 0) on ``channel``."""
+        d = self.draws
+        values = d.phone if channel == PHONE else d.video if channel == VIDEO else d.service
+        return self._kx(values, j, a)
 
     def missing(self, j: int, a: int) -> bool:
         """Whether a document is missing when need ``j`` is handled the ``a``-th time."""
+        return self._kx(self.draws.missing, j, a)
+
+    def patience(self, v: int, channel: int) -> float:
+        """Minutes the client waits in the queue at contact ``v`` (from 0)."""
         d = self.draws
-        return d.missing[(self.row * d.k + j) * d.a + a]
+        return self._a(d.phone_patience if channel == PHONE else d.patience, v)
 
-    def patience(self, v: int) -> float:
-        """Minutes the client waits in the queue at visit ``v`` (from 0)."""
-        return self.draws.patience[self.row * self.draws.a + v]
+    def u(self, source: str, v: int) -> float:
+        """The uniform of a per-contact source (``return_u``, ``day_u``, ``channel`` …) at contact ``v``."""
+        return self._a(getattr(self.draws, source), v)
 
-    def return_u(self, v: int) -> float:
-        """Uniform deciding whether the client comes back after visit ``v`` ends early."""
-        return self.draws.return_u[self.row * self.draws.a + v]
-
-    def day_u(self, v: int) -> float:
-        """Uniform placing visit ``v`` in its day."""
-        return self.draws.day_u[self.row * self.draws.a + v]
+    def need_u(self, source: str, j: int) -> float:
+        """The draw of a per-need source (``online``, ``escalate``, ``expert``, ``follow_up``) for need ``j``."""
+        return self._k(getattr(self.draws, source), j)
 
 
 class Journey:
-    """Moves clients between visits, tickets and desks; writes contacts and bundles."""
+    """Moves clients between contacts, queues and desks; writes contacts, bundles and cases."""
 
-    def __init__(self, env, spec, recorder, timetables, profile):
+    def __init__(self, env, spec, recorder, timetables, access, profile):
         self.env = env
+        self.spec = spec
         self.rec = recorder
-        self.timetables = timetables
+        self.timetables = timetables  # per unit
+        self.access = access  # per unit: a Timetable, or a dict zone -> Timetable (mobile)
         self.profile = profile
-        self.offices = []  # OfficeModel, set by the replication
+        self.offices = []  # OfficeModel per unit, set by the replication
+        self.expert = None  # ExpertCentre, set by the replication
         self.open_clients: dict[int, Client] = {}
+        self.services = spec.services
         self.skill_of = [s.skill for s in spec.services]
         self.one_need = spec.design.needs_per_ticket == "one"
         self.same_visit = spec.design.other_needs == "same_visit"
         self.return_prob = [s.return_prob for s in spec.segments]
+        self.digital = [s.digital_skill for s in spec.segments]
+        self.channel_weights = [s.channels for s in spec.segments]
+        self.walk_in_only = not spec.has_channels
         self.max_visits = spec.max_visits
         self.return_days = spec.return_after_days
         self.start_weekday = spec.run.start_weekday
+        self.appt = spec.appointments
+        self.phone = spec.phone
+        self.cc = spec.contact_centre
+        self.vc = spec.video_centre
+        self.scale = spec.choice_scale_min
+        self.day_value = spec.choice_day_value_min
         self.tickets_issued = 0
+        units = spec.offices
+        self.calendars = {
+            u: Calendar(timetables[u].intervals, unit.slots.slot_min, unit.slots.per_slot)
+            for u, unit in enumerate(units) if unit.slots is not None
+        }
+        # can[u][service]: a desk of unit u can handle the service.
+        from simoffice.build import serves_need, staffed_skills
+        staffed = [staffed_skills(unit) for unit in units]
+        self.can = [[serves_need(unit, svc, staffed[u]) for svc in spec.services] for u, unit in enumerate(units)]
+        # Service points each zone can reach, per service: [(unit, one-way travel)].
+        self.walk = [[[(u, t) for u, t in z.travel if self.can[u][s]] for s in range(len(spec.services))]
+                     for z in spec.zones]
+        self.booked = [[[(u, t) for u, t in cands if units[u].kind == OFFICE and units[u].slots is not None]
+                        for cands in per_zone] for per_zone in self.walk]
+        self.joint = [[[(u, t) for u, t in cands if units[u].video_stations > 0] for cands in per_zone]
+                      for per_zone in self.walk]
+        self.kind = [unit.kind for unit in units]
 
-    # --- arrival and visits --------------------------------------------------------
+    # --- arrival and the choice of the next contact -------------------------------
     def arrive(self, c: Client) -> None:
-        """The client's first trip, at their creation time."""
+        """The bundle occurs: the client's first contact, from their creation time."""
         self.open_clients[c.id] = c
-        now = self.env.now
-        tt = self.timetables[c.office]
-        if not tt.is_open(now) and c.informed:
-            # Knows the hours: comes at the next open time instead.
-            window = tt.next_window(now)
-            if window is None:
-                return  # after the horizon: stays open
-            t = self.profile.time_in_window(c.day_u(0), *window, self.start_weekday)
-            self.env.timeout(t - now).callbacks.append(lambda _: self.visit(c))
+        if not c.open:  # every need delivered proactively
+            self.finish(c, SETTLED, c.created)
             return
-        self.visit(c)
+        self.plan(c, first=True)
 
-    def visit(self, c: Client) -> None:
+    def _open_needing(self, c: Client, channel: int) -> list[int]:
+        """Open needs the channel can take up next."""
+        svc = self.services
+        if channel == PHONE:
+            return [j for j in c.open if svc[c.services[j]].phone != PHONE_NONE and j not in c.phoned]
+        if channel == VIDEO:
+            return [j for j in c.open if svc[c.services[j]].video and j not in c.video_tried]
+        if channel == ONLINE:
+            return [j for j in c.open if svc[c.services[j]].online and j not in c.online_tried]
+        return c.open
+
+    def choose_channel(self, c: Client, v: int) -> int:
+        """The channel of contact ``v``: the segment's preferences over what is available."""
+        if self.walk_in_only:
+            return WALK_IN
+        weights = list(self.channel_weights[c.segment])
+        if c.to_office:
+            weights[PHONE] = weights[VIDEO] = weights[ONLINE] = 0.0
+        need = c.services[c.open[0]]
+        if weights[APPOINTMENT] and not self.booked[c.zone][need]:
+            weights[APPOINTMENT] = 0.0
+        for ch in (PHONE, VIDEO, ONLINE):
+            if weights[ch] and not self._open_needing(c, ch):
+                weights[ch] = 0.0
+        if weights[VIDEO] and not c.home and not self.joint[c.zone][c.services[self._open_needing(c, VIDEO)[0]]]:
+            weights[VIDEO] = 0.0
+        total = sum(weights)
+        if total <= 0:
+            return WALK_IN
+        x = c.u("channel", v) * total
+        for ch, w in enumerate(weights):
+            x -= w
+            if x < 0 and w > 0:
+                return ch
+        return max(ch for ch, w in enumerate(weights) if w > 0)
+
+    def choose_unit(self, c: Client, v: int, cands: list, now: float) -> tuple[int, float]:
+        """A service point among ``cands`` ((unit, travel) pairs), by a logit on
+        the trip's cost: travel there and back, plus the days until it opens for
+        clients who know the hours."""
+        if len(cands) == 1:
+            return cands[0]
+        costs = []
+        for u, travel in cands:
+            cost = 2.0 * travel
+            if c.informed and self.day_value:
+                w = self.timetable_for(u, c.zone).next_window(now)
+                cost += math.inf if w is None else (w[0] // DAY - now // DAY) * self.day_value
+            costs.append(cost)
+        best = min(costs)
+        if math.isinf(best):
+            return cands[costs.index(best)]
+        weights = [math.exp(-(x - best) / self.scale) for x in costs]
+        x = c.u("point", v) * sum(weights)
+        for pair, w in zip(cands, weights):
+            x -= w
+            if x < 0:
+                return pair
+        return cands[-1]
+
+    def timetable_for(self, u: int, zone: int):
+        """When unit ``u`` is open to clients of ``zone``."""
+        tt = self.access[u]
+        return tt.get(zone, EMPTY) if isinstance(tt, dict) else tt
+
+    def _when(self, c: Client, tt, first: bool, v: int) -> float | None:
+        """When contact ``v`` happens at a unit with timetable ``tt`` (None: always
+        open): now for a first contact (the next open time for a client who knows
+        the hours), else at the usual time of a day from ``return_after_days`` on."""
+        now = self.env.now
+        if first:
+            if tt is None or not c.informed or tt.is_open(now):
+                return now
+            window = tt.next_window(now)
+        else:
+            day_start = (int(now // DAY) + self.return_days) * DAY
+            if tt is None:
+                window = (day_start, day_start + DAY) if day_start < self.spec.run.horizon else None
+            else:
+                window = tt.next_window(max(day_start, now))
+        if window is None:
+            return None  # past the horizon: the bundle stays open
+        return self.profile.time_in_window(c.u("day_u", v), *window, self.start_weekday)
+
+    def _at(self, when: float | None, fn, *args) -> None:
+        if when is None:
+            return
+        self.env.timeout(when - self.env.now).callbacks.append(lambda _: fn(*args))
+
+    def plan(self, c: Client, first: bool) -> None:
+        """Choose and schedule the client's next contact."""
+        v = c.visits
+        ch = self.choose_channel(c, v)
+        c.to_office = False
+        now = self.env.now
+        if ch == ONLINE:
+            self._at(self._when(c, None, first, v), self.online, c)
+        elif ch == PHONE:
+            self._at(self._when(c, self.timetables[self.cc], first, v), self.call, c)
+        elif ch == APPOINTMENT or ch == VIDEO:
+            self.book(c, ch, v, first)
+        else:
+            self.plan_walk_in(c, v, first, now)
+
+    def plan_walk_in(self, c: Client, v: int, first: bool, now: float, unit: int | None = None) -> None:
+        if unit is None:
+            unit, travel = self.choose_unit(c, v, self.walk[c.zone][c.services[c.open[0]]], now)
+        tt = self.timetable_for(unit, c.zone)
+        channel = MOBILE if self.kind[unit] == MOBILE_OFFICE else WALK_IN
+        self._at(self._when(c, tt, first, v), self.visit, c, unit, channel)
+
+    # --- contacts --------------------------------------------------------------------
+    def _start_contact(self, c: Client, unit: int) -> None:
         now = self.env.now
         c.visits += 1
         if c.visits == 1:
             c.first_visit = now
+            c.first_unit = unit
         c.tried = set()
         c.served_this_visit = False
-        if not self.timetables[c.office].is_open(now):
-            c.failed_trips += 1
-            need = c.services[c.open[0]]
-            self.rec.contact(c.id, c.visits, c.office, c.segment, need, self.skill_of[need], 0, 0,
-                             -1, -1, c.priority, now, NAN, now, CLOSED)
-            self.end_visit(c, now, left_early=True)
-            return
-        self.ticket(c, c.open, now)
 
-    def ticket(self, c: Client, candidates: list[int], now: float, requeue: bool = False) -> None:
-        """A ticket for the first of ``candidates`` (or all of them, one_stop);
-        ``requeue``: the client was just served for another need in this visit."""
-        needs = candidates[:1] if self.one_need else list(candidates)
+    def _trip(self, c: Client, unit: int) -> float:
+        """Travel time there and back from the client's zone to ``unit``."""
+        for u, t in self.spec.zones[c.zone].travel:
+            if u == unit:
+                c.travel += 2.0 * t
+                return 2.0 * t
+        return 0.0
+
+    def _closed_row(self, c: Client, unit: int, channel: int, travel: float, outcome: int = CLOSED) -> None:
+        now = self.env.now
+        need = c.services[c.open[0]] if c.open else c.services[0]
+        self.rec.contact(c.id, c.visits, unit, c.segment, need, self.skill_of[need], 0, 0, -1, -1, c.priority,
+                         now, NAN, now, outcome, channel, c.zone, travel)
+
+    def visit(self, c: Client, unit: int, channel: int) -> None:
+        """A walk-in trip to a service point."""
+        self._start_contact(c, unit)
+        travel = self._trip(c, unit)
+        if not self.timetable_for(unit, c.zone).is_open(self.env.now):
+            c.failed_trips += 1
+            self._closed_row(c, unit, channel, travel)
+            self.end_visit(c, self.env.now, left_early=True)
+            return
+        self._ticket_here(c, unit, channel, WALK_IN_CLASS, travel)
+
+    def _ticket_here(self, c: Client, unit: int, channel: int, cls: int, travel: float) -> None:
+        can = self.can[unit]
+        needs = [j for j in c.open if can[c.services[j]]]
+        if not needs:  # nothing this point can do (a need came back from the expert centre)
+            self._closed_row(c, unit, channel, travel, SENT_AWAY)
+            self.end_visit(c, self.env.now, left_early=False)
+            return
+        self.ticket(c, unit, needs, self.env.now, channel=channel, cls=cls, travel=travel)
+
+    def ticket(self, c: Client, unit: int, candidates: list[int], now: float, requeue: bool = False,
+               channel: int = WALK_IN, cls: int = WALK_IN_CLASS, kind: int = HANDLE, travel: float = 0.0) -> None:
+        """A ticket for the first of ``candidates`` (or all of them, one_stop, and
+        always on the phone); ``requeue``: the client was just served for another
+        need in this visit."""
+        needs = list(candidates) if (not self.one_need or channel == PHONE or kind == CONNECT) else candidates[:1]
         skill = self.skill_of[c.services[needs[0]]]
-        patience = c.patience(c.visits - 1)
+        patience = c.patience(c.visits - 1, channel)
         c.tickets += 1
         self.tickets_issued += 1
-        tk = Ticket(c, needs, skill, c.level, now, now + patience, c.visits)
+        tk = Ticket(c, needs, skill, c.level, now, now + patience, c.visits, cls, kind, channel, unit, travel)
         if requeue:
-            self.offices[c.office].requeue(tk)
+            self.offices[unit].requeue(tk)
         else:
-            self.offices[c.office].add(tk)
+            self.offices[unit].add(tk)
+
+    def call(self, c: Client) -> None:
+        """A call to the contact centre."""
+        unit = self.cc
+        self._start_contact(c, unit)
+        if not self.timetables[unit].is_open(self.env.now):
+            self._closed_row(c, unit, PHONE, 0.0)
+            self.end_visit(c, self.env.now, left_early=True)
+            return
+        needs = self._open_needing(c, PHONE)
+        if not needs:
+            self.end_visit(c, self.env.now, left_early=False)
+            return
+        self.ticket(c, unit, needs, self.env.now, channel=PHONE)
+
+    def online(self, c: Client) -> None:
+        """An online self-service session: settles each need it allows with the
+        segment's digital skill; the rest fall back to another channel at once."""
+        now = self.env.now
+        self._start_contact(c, -1)
+        tried = self._open_needing(c, ONLINE)
+        settled = 0
+        skill = self.digital[c.segment]
+        for j in tried:
+            c.online_tried.add(j)
+            if c.need_u("online", j) < skill:
+                c.open.remove(j)
+                settled += 1
+        need = c.services[tried[0]] if tried else c.services[0]
+        self.rec.contact(c.id, c.visits, -1, c.segment, need, self.skill_of[need], len(tried), settled, -1, -1,
+                         c.priority, now, NAN, now, SERVED if settled else FAILED_ONLINE, ONLINE, c.zone, 0.0)
+        if not c.open:
+            self._no_open_needs(c, now)
+        elif c.visits >= self.max_visits:
+            self.finish(c, ABANDONED, now)
+        else:
+            self.plan(c, first=True)
+
+    def book(self, c: Client, channel: int, v: int, first: bool) -> None:
+        """Book a slot from the next day on, within the booking horizon (or later,
+        if the client waits); without one the client walks in instead."""
+        now = self.env.now
+        if channel == APPOINTMENT:
+            unit, _ = self.choose_unit(c, v, self.booked[c.zone][c.services[c.open[0]]], now)
+        else:
+            unit = self.vc
+        cal = self.calendars[unit]
+        earliest = (now // DAY + 1) * DAY
+        latest = earliest + self.appt.horizon_days * DAY
+        slot = cal.book(earliest, latest)
+        if slot is None and self.appt.when_full == "wait":
+            slot = cal.book(latest, math.inf)
+        if slot is None:
+            self.plan_walk_in(c, v, first, now, unit if channel == APPOINTMENT else None)
+            return
+        self._at(slot, self.appointment, c, unit, channel)
+
+    def appointment(self, c: Client, unit: int, channel: int) -> None:
+        """The booked slot: the client does not come, or comes (maybe late)."""
+        self._start_contact(c, unit)
+        v = c.visits - 1
+        if c.u("no_show", v) < self.appt.no_show_prob:
+            self._closed_row(c, unit, channel, 0.0, NO_SHOW)
+            self.end_visit(c, self.env.now, left_early=True)
+            return
+        late = c.u("lateness", v) if c.draws.lateness is not None else 0.0
+        if late > 0:
+            self._at(self.env.now + late, self.arrive_booked, c, unit, channel)
+        else:
+            self.arrive_booked(c, unit, channel)
+
+    def arrive_booked(self, c: Client, unit: int, channel: int) -> None:
+        now = self.env.now
+        if channel == APPOINTMENT:
+            travel = self._trip(c, unit)
+            if not self.timetables[unit].is_open(now):
+                c.failed_trips += 1
+                self._closed_row(c, unit, channel, travel)
+                self.end_visit(c, now, left_early=True)
+                return
+            self._ticket_here(c, unit, APPOINTMENT, APPOINTMENT_CLASS, travel)
+            return
+        needs = self._open_needing(c, VIDEO)
+        if not needs:
+            self.end_visit(c, now, left_early=False)
+            return
+        if c.home:
+            self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
+            return
+        joint, _ = self.choose_unit(c, c.visits - 1, self.joint[c.zone][c.services[needs[0]]], now)
+        travel = self._trip(c, joint)
+        if not self.timetables[joint].is_open(now):
+            c.failed_trips += 1
+            self._closed_row(c, joint, VIDEO, travel)
+            self.end_visit(c, now, left_early=True)
+            return
+        self.ticket(c, joint, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS, kind=CONNECT, travel=travel)
 
     # --- at the desk ---------------------------------------------------------------
     def begin_service(self, tk, desk, now: float) -> tuple[list[int], float]:
         """Which of the ticket's needs this desk handles, and the service time (minutes)."""
+        if tk.kind == CONNECT:
+            return [], self.spec.connect_min
         c = tk.client
-        if self.one_need:
+        if self.one_need and tk.channel != PHONE:
             handled = tk.needs
         else:
             skill_of, services, skills = self.skill_of, c.services, desk.skills
             handled = [j for j in tk.needs if skill_of[services[j]] in skills]
         duration = 0.0
+        channel = tk.channel
         for j in handled:
-            duration += c.service_time(j, c.attempts[j])
+            duration += c.service_time(j, c.attempts[j], channel)
         return handled, duration
 
     def end_service(self, tk, desk, start: float, now: float, handled: list[int]) -> None:
         c = tk.client
+        if tk.kind == CONNECT:  # connected at the joint point: on to the remote advisor
+            self._contact(tk, SERVED, now, start, desk)
+            self.ticket(c, self.vc, tk.needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
+            return
+        channel = tk.channel
         settled = 0
+        services = self.services
         for j in handled:
+            svc = services[c.services[j]]
+            if channel == PHONE:
+                c.phoned.add(j)
+                if svc.phone == PHONE_ADVISE:
+                    c.to_office = True
+                    continue
+            elif channel == VIDEO:
+                c.video_tried.add(j)
             a = c.attempts[j]
             c.attempts[j] = a + 1
             c.tried.add(j)
-            if not c.missing(j, a):
+            if c.missing(j, a):
+                continue
+            c.open.remove(j)
+            if svc.escalation_prob > 0 and j not in c.escalated and c.need_u("escalate", j) < svc.escalation_prob:
+                c.escalated.add(j)
+                c.pending += 1
+                self.expert.add(Case(c, j, svc.skill, now, c.need_u("expert", j)))
+            else:
                 settled += 1
-                c.open.remove(j)
         c.served_this_visit = True
         self._contact(tk, SERVED, now, start, desk, settled)
         if not c.open:
-            self.finish(c, SETTLED, now)
+            self._no_open_needs(c, now)
             return
-        if self.same_visit:
-            candidates = [j for j in c.open if j not in c.tried]
+        if self.same_visit and channel in PHYSICAL:
+            can = self.can[tk.unit]
+            candidates = [j for j in c.open if j not in c.tried and can[c.services[j]]]
             if candidates:
-                self.ticket(c, candidates, now, requeue=True)
+                self.ticket(c, tk.unit, candidates, now, requeue=True, channel=channel)
                 return
         self.end_visit(c, now, left_early=False)
 
@@ -202,47 +541,81 @@ class Journey:
         """A ticket that ended without service: reneged at ``t`` or sent away at closing."""
         c = tk.client
         self._contact(tk, outcome, t)
-        if outcome == SENT_AWAY and not c.served_this_visit:
+        if tk.channel == PHONE and outcome == RENEGED and c.visits < self.max_visits \
+                and c.u("retry", c.visits - 1) < self.phone.retry_prob:
+            when = max(t + self.phone.retry_after_min, self.env.now)
+            tt = self.timetables[self.cc]
+            if not tt.is_open(when):
+                window = tt.next_window(when)
+                when = None if window is None else window[0]
+            self._at(when, self.call, c)
+            return
+        if outcome == SENT_AWAY and not c.served_this_visit and tk.channel != PHONE:
             c.failed_trips += 1
         self.end_visit(c, t, left_early=True)
 
-    # --- between visits ------------------------------------------------------------
+    # --- the expert centre -----------------------------------------------------------
+    def decided(self, case: Case, expert, start: float, end: float) -> None:
+        """The expert centre decided a case; some decisions need one more contact."""
+        c, j = case.client, case.need
+        follow = c.need_u("follow_up", j) < self.services[c.services[j]].follow_up_prob
+        self.rec.case(c.id, c.zone, c.segment, c.services[j], case.skill, expert.id, case.t, start, end, int(follow))
+        c.pending -= 1
+        if c.done:
+            return
+        if follow:
+            c.open.append(j)
+            if c.idle:
+                c.idle = False
+                self.end_visit(c, end, left_early=False)
+        elif c.idle and not c.open and not c.pending:
+            self.finish(c, SETTLED, end)
+
+    # --- between contacts ----------------------------------------------------------
+    def _no_open_needs(self, c: Client, t: float) -> None:
+        if c.pending:
+            c.idle = True  # waits for the expert centre
+        else:
+            self.finish(c, SETTLED, t)
+
     def end_visit(self, c: Client, t: float, left_early: bool) -> None:
-        """The client leaves with needs open: comes back another day, or gives up."""
+        """The contact ended with needs open: another contact, or the client gives up."""
+        if not c.open:
+            self._no_open_needs(c, t)
+            return
         v = c.visits
         if v >= self.max_visits:
             self.finish(c, ABANDONED, t)
             return
-        if left_early and c.return_u(v - 1) >= self.return_prob[c.segment]:
+        if left_early and c.u("return_u", v - 1) >= self.return_prob[c.segment]:
             self.finish(c, ABANDONED, t)
             return
-        # Another day; never earlier than now (a renege may be noticed after it happened).
-        day = int(t // DAY) + self.return_days
-        window = self.timetables[c.office].next_window(max(day * DAY, self.env.now))
-        if window is None:
-            return  # the next open day is past the horizon: the bundle stays open
-        when = self.profile.time_in_window(c.day_u(v), *window, self.start_weekday)
-        self.env.timeout(when - self.env.now).callbacks.append(lambda _: self.visit(c))
+        self.plan(c, first=False)
 
     def finish(self, c: Client, status: int, t: float) -> None:
         del self.open_clients[c.id]
+        c.done = True
         self._bundle_row(c, status, t)
 
     def _bundle_row(self, c: Client, status: int, t: float) -> None:
-        self.rec.bundle(c.id, c.office, c.segment, c.btype, c.created, c.first_visit, t, c.visits,
-                        c.tickets, c.failed_trips, len(c.services), len(c.services) - len(c.open), status)
+        n = len(c.services)
+        self.rec.bundle(c.id, c.first_unit, c.segment, c.btype, c.created, c.first_visit, t, c.visits,
+                        c.tickets, c.failed_trips, n, n - len(c.open) - c.pending, status, c.zone, c.proactive,
+                        c.travel, len(c.escalated))
 
     def _contact(self, tk, outcome: int, end: float, start: float = NAN, desk=None, settled: int = 0) -> None:
         """Write one ticket's row (times in minutes)."""
         c = tk.client
         group, desk_id = (desk.group, desk.id) if desk is not None else (-1, -1)
-        self.rec.contact(c.id, tk.visit, c.office, c.segment, c.services[tk.needs[0]], tk.skill, len(tk.needs),
-                         settled, group, desk_id, c.priority, tk.t, start, end, outcome)
+        self.rec.contact(c.id, tk.visit, tk.unit, c.segment, c.services[tk.needs[0]], tk.skill, len(tk.needs),
+                         settled, group, desk_id, c.priority, tk.t, start, end, outcome, tk.channel, c.zone,
+                         tk.travel)
 
     # --- end of the run ------------------------------------------------------------
     def close_books(self, horizon: float) -> None:
         """At the end of the run, write what is still under way: tickets waiting (or
-        reneged but not yet noticed), tickets in service, desks on duty and open bundles."""
+        reneged but not yet noticed), tickets in service, desks on duty, cases at the
+        expert centre and open bundles."""
         for office in self.offices:
             for tk in list(office.waiting()):
                 if tk.deadline <= horizon:
@@ -254,6 +627,31 @@ class Journey:
                     self._contact(desk.current, IN_SERVICE_AT_END, horizon, desk.since, desk)
                 if desk.active:
                     self.rec.duty(office.index, desk.group, desk.id, desk.on, horizon, desk.end)
+        if self.expert is not None:
+            for case in list(self.expert.waiting()):
+                self._open_case(case, -1, NAN)
+            for e in self.expert.experts:
+                if e.current is not None:
+                    self._open_case(e.current, e.id, e.since)
         for c in self.open_clients.values():
             self._bundle_row(c, OPEN, NAN)
         self.open_clients.clear()
+
+    def _open_case(self, case: Case, expert: int, start: float) -> None:
+        c = case.client
+        self.rec.case(c.id, c.zone, c.segment, c.services[case.need], case.skill, expert, case.t, start, NAN, 0)
+
+
+class _Never:
+    """The timetable of a unit that never serves a zone."""
+
+    intervals: list = []
+
+    def is_open(self, t: float) -> bool:
+        return False
+
+    def next_window(self, t: float):
+        return None
+
+
+EMPTY = _Never()

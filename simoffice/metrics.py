@@ -11,22 +11,32 @@ from __future__ import annotations
 import numpy as np
 
 from simoffice.recorder import (
-    CLOSED, IN_SERVICE_AT_END, OPEN, RENEGED, SENT_AWAY, SERVED, SETTLED,
+    CLOSED, IN_SERVICE_AT_END, NO_SHOW, OPEN, RENEGED, SENT_AWAY, SERVED, SETTLED,
 )
+from simoffice.spec import ONLINE
 
 MEASURES = (
     "wait_mean_min", "wait_p50_min", "wait_p90_min", "wait_p95_min", "service_level",
     "abandonment_rate", "visits_per_bundle_mean", "one_visit_resolution",
-    "bundle_completion_days_mean", "failed_trip_rate", "utilisation", "overtime_min",
-    "staff_hours", "contacts_per_week", "queue_length_mean",
+    "bundle_completion_days_mean", "failed_trip_rate", "travel_min_per_bundle", "utilisation",
+    "overtime_min", "staff_hours", "cost", "contacts_per_week", "queue_length_mean",
+    "expert_turnaround_days", "expert_backlog", "expert_cases_per_week", "coverage_within_min",
+)
+# Measures of the clients' side, computed for every segment, zone and channel too.
+CLIENT_MEASURES = (
+    "wait_mean_min", "wait_p90_min", "service_level", "abandonment_rate", "visits_per_bundle_mean",
+    "one_visit_resolution", "bundle_completion_days_mean", "failed_trip_rate", "travel_min_per_bundle",
+    "contacts_per_week",
 )
 UNITS = {
     "wait_mean_min": "min", "wait_p50_min": "min", "wait_p90_min": "min", "wait_p95_min": "min",
-    "service_level": "share", "abandonment_rate": "share", "visits_per_bundle_mean": "visits",
+    "service_level": "share", "abandonment_rate": "share", "visits_per_bundle_mean": "contacts",
     "one_visit_resolution": "share", "bundle_completion_days_mean": "days",
-    "failed_trip_rate": "share", "utilisation": "share", "overtime_min": "min per week",
-    "staff_hours": "hours per week", "contacts_per_week": "contacts per week",
-    "queue_length_mean": "clients",
+    "failed_trip_rate": "share", "travel_min_per_bundle": "min", "utilisation": "share",
+    "overtime_min": "min per week", "staff_hours": "hours per week", "cost": "per week",
+    "contacts_per_week": "contacts per week", "queue_length_mean": "clients",
+    "expert_turnaround_days": "days", "expert_backlog": "cases", "expert_cases_per_week": "cases per week",
+    "coverage_within_min": "share",
 }
 
 
@@ -89,15 +99,16 @@ def overtime(duty: dict, opening: list[np.ndarray], window: tuple[float, float])
     return total
 
 
-def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
-             target_min: float, opening: list[np.ndarray]) -> dict[str, float]:
-    """Every summary measure of one replication (or one office's part of it).
+def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, float],
+                    targets: np.ndarray, physical: np.ndarray) -> dict[str, float]:
+    """The clients' side of the measures (see :data:`CLIENT_MEASURES`).
 
     Args:
-        contacts, bundles, duty: the replication's log columns (numpy arrays).
+        contacts, bundles: log columns (numpy arrays); ``bundles`` None leaves the
+            bundle measures out (a split by channel).
         window: measured window (start, end) in minutes.
-        target_min: service-level target (minutes of wait).
-        opening: per office, its open intervals over the run as an (n, 2) array.
+        targets: service-level target (minutes of wait) per channel code.
+        physical: per unit, whether clients travel to it (trips can fail there).
     """
     w0, w1 = window
     weeks = (w1 - w0) / 10080.0
@@ -106,34 +117,80 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
     out = contacts["outcome"][inw]
     start = contacts["start_min"][inw]
     arrival = arr[inw]
-    ticket = out != CLOSED
+    channel = contacts["channel"][inw]
+    queued = (out != CLOSED) & (out != NO_SHOW) & (channel != ONLINE)
     started = ~np.isnan(start)
     waits = start[started] - arrival[started]
-    n_tickets = int(ticket.sum())
+    n_queued = int(queued.sum())
     r = {}
     r["wait_mean_min"] = _mean(waits)
     for q in (50, 90, 95):
         r[f"wait_p{q}_min"] = float(np.percentile(waits, q)) if len(waits) else float("nan")
-    r["service_level"] = float((waits <= target_min).sum() / n_tickets) if n_tickets else float("nan")
-    r["abandonment_rate"] = float((out == RENEGED).sum() / n_tickets) if n_tickets else float("nan")
-    # Trips: a visit is failed when it found the office closed or was sent away with nothing handled.
-    key = contacts["bundle"][inw] * 1000 + contacts["visit"][inw]
+    in_time = (waits <= targets[channel[started]]).sum()
+    r["service_level"] = float(in_time / n_queued) if n_queued else float("nan")
+    r["abandonment_rate"] = float((out == RENEGED).sum() / n_queued) if n_queued else float("nan")
+    # Trips: a visit to a service point fails when it found the point closed or was
+    # sent away with nothing handled.
+    office = contacts["office"][inw]
+    trip = (office >= 0) & (out != NO_SHOW)
+    trip[trip] = physical[office[trip]]
+    key = contacts["bundle"][inw][trip] * 1000 + contacts["visit"][inw][trip]
+    o = out[trip]
     trips, inverse = np.unique(key, return_inverse=True)
     served_trip = np.zeros(len(trips), bool)
-    np.logical_or.at(served_trip, inverse, (out == SERVED) | (out == IN_SERVICE_AT_END))
+    np.logical_or.at(served_trip, inverse, (o == SERVED) | (o == IN_SERVICE_AT_END))
     bad_trip = np.zeros(len(trips), bool)
-    np.logical_or.at(bad_trip, inverse, (out == CLOSED) | (out == SENT_AWAY))
+    np.logical_or.at(bad_trip, inverse, (o == CLOSED) | (o == SENT_AWAY))
     r["failed_trip_rate"] = _share(bad_trip & ~served_trip)
-    # Bundles created in the window and ended by the end of the run.
-    b_in = (bundles["created_min"] >= w0) & (bundles["created_min"] < w1)
-    status = bundles["status"][b_in]
-    ended = status != OPEN
-    visits = bundles["visits"][b_in][ended]
-    r["visits_per_bundle_mean"] = _mean(visits.astype(float))
-    r["one_visit_resolution"] = _share((status[ended] == SETTLED) & (visits == 1))
-    settled = status == SETTLED
-    days = (bundles["end_min"][b_in][settled] - bundles["first_visit_min"][b_in][settled]) / 1440.0
-    r["bundle_completion_days_mean"] = _mean(days)
+    r["contacts_per_week"] = float(inw.sum() / weeks)
+    if bundles is not None:
+        # Bundles created in the window and ended by the end of the run.
+        b_in = (bundles["created_min"] >= w0) & (bundles["created_min"] < w1)
+        status = bundles["status"][b_in]
+        ended = status != OPEN
+        visits = bundles["visits"][b_in][ended]
+        r["visits_per_bundle_mean"] = _mean(visits.astype(float))
+        r["one_visit_resolution"] = _share((status[ended] == SETTLED) & (visits == 1))
+        settled = status == SETTLED
+        days = (bundles["end_min"][b_in][settled] - bundles["first_visit_min"][b_in][settled]) / 1440.0
+        r["bundle_completion_days_mean"] = _mean(days[~np.isnan(days)])
+        r["travel_min_per_bundle"] = _mean(bundles["travel_min"][b_in][ended])
+    return r
+
+
+def expert_measures(cases: dict, window: tuple[float, float]) -> dict[str, float]:
+    """Turnaround (days from escalation to decision, cases escalated in the window),
+    backlog (time-average cases at the expert centre) and cases a week."""
+    w0, w1 = window
+    esc, end = cases["escalated_min"], cases["end_min"]
+    inw = (esc >= w0) & (esc < w1)
+    done = inw & ~np.isnan(end)
+    still = np.where(np.isnan(end), np.inf, end)
+    return {
+        "expert_turnaround_days": _mean((end[done] - esc[done]) / 1440.0),
+        "expert_backlog": float(occupancy(esc, still, np.array([w0, w1]))[0] / (w1 - w0)),
+        "expert_cases_per_week": float(inw.sum() / ((w1 - w0) / 10080.0)),
+    }
+
+
+def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
+             targets: np.ndarray, opening: list[np.ndarray], physical: np.ndarray,
+             cases: dict | None = None, cost_per_hour: float = 0.0, fixed_cost: float = 0.0,
+             coverage: float = float("nan")) -> dict[str, float]:
+    """Every summary measure of one replication (or one unit's part of it).
+
+    Args:
+        contacts, bundles, duty, cases: the replication's log columns (numpy arrays).
+        window: measured window (start, end) in minutes.
+        targets: service-level target (minutes of wait) per channel code.
+        opening: per unit, its open intervals over the run as an (n, 2) array.
+        physical: per unit, whether clients travel to it.
+        cost_per_hour: price of a staff hour; ``fixed_cost``: other costs in the window
+            (mobile offices' vehicles); ``coverage``: the share of population covered.
+    """
+    w0, w1 = window
+    weeks = (w1 - w0) / 10080.0
+    r = client_measures(contacts, bundles, window, targets, physical)
     # Desk time inside the window.
     edges = np.array([w0, w1])
     on_duty = occupancy(duty["start_min"], duty["end_min"], edges)[0]
@@ -143,11 +200,28 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
     r["utilisation"] = float(busy / on_duty) if on_duty > 0 else float("nan")
     r["overtime_min"] = overtime(duty, opening, window) / weeks
     r["staff_hours"] = float(on_duty / 60.0 / weeks)
-    r["contacts_per_week"] = float(n_tickets / weeks)
+    expert = expert_measures(cases, window) if cases is not None and len(cases["escalated_min"]) else {
+        k: float("nan") for k in ("expert_turnaround_days", "expert_backlog", "expert_cases_per_week")}
+    r.update(expert)
+    r["cost"] = r["staff_hours"] * cost_per_hour + fixed_cost / weeks
+    arr = contacts["arrival_min"]
     leave = np.where(np.isnan(s_all), e_all, s_all)
-    queued = contacts["outcome"] != CLOSED
+    queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
     r["queue_length_mean"] = float(occupancy(arr[queued], leave[queued], edges)[0] / (w1 - w0))
-    return r
+    r["coverage_within_min"] = coverage
+    return {m: r.get(m, float("nan")) for m in MEASURES}
+
+
+def split(columns: dict, key: np.ndarray, n_groups: int):
+    """``(group, columns of its rows)`` for each group code 0 … n_groups-1, by one
+    stable sort instead of a mask per group."""
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    cols = {k: v[order] for k, v in columns.items()}
+    bounds = np.searchsorted(sorted_key, np.arange(n_groups + 1), side="left")
+    for g in range(n_groups):
+        lo, hi = bounds[g], bounds[g + 1]
+        yield g, {k: v[lo:hi] for k, v in cols.items()}
 
 
 def subset(columns: dict, mask: np.ndarray) -> dict:
@@ -169,7 +243,7 @@ def timeseries(contacts: dict, duty: dict, group_skills: list[tuple[int, frozens
     edges = np.arange(w0, w1 + bin_min / 2, bin_min)
     n_bins = len(edges) - 1
     start, end, arr = contacts["start_min"], contacts["end_min"], contacts["arrival_min"]
-    queued = contacts["outcome"] != CLOSED
+    queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
     leave = np.where(np.isnan(start), end, start)
     busy_rows = ~np.isnan(start)
     rows: dict[str, list] = {k: [] for k in ("office", "desk_group", "bin_start_min", "queue_mean", "busy_mean", "on_duty_mean")}

@@ -1,9 +1,12 @@
 """An office at run time: one queue, and desks that pull work from it.
 
 A client takes a *ticket* for one or more needs. The office keeps one queue,
-split by priority level and skill into FIFO deques. A free desk pulls the
-longest-waiting ticket of the highest priority level among the skills it has;
-an idle desk is handed a new ticket directly. This costs one timeout per
+split by ticket class (appointment, walk-in), priority level and skill into
+FIFO deques. A free desk pulls the longest-waiting ticket of the highest
+priority level among the classes and skills it serves (appointments first when
+they have priority); an idle desk is handed a new ticket directly. The same
+model serves a mobile office (open during its stops), a contact centre (agents)
+and a video centre (advisors). This costs one timeout per
 service instead of a process and a resource request per client.
 
 Reneging is lazy: a ticket carries its deadline (arrival + patience) and a desk
@@ -30,12 +33,20 @@ if TYPE_CHECKING:
     from simoffice.journey import Journey
 
 
+# Ticket classes: booked appointments and everyone else.
+APPOINTMENT_CLASS, WALK_IN_CLASS = 0, 1
+# What a desk does with a ticket: handle needs, or connect a client to a remote video advisor.
+HANDLE, CONNECT = 0, 1
+
+
 class Ticket:
-    """A place in an office's queue for some of a client's needs."""
+    """A place in a unit's queue for some of a client's needs."""
 
-    __slots__ = ("client", "needs", "skill", "level", "t", "deadline", "visit")
+    __slots__ = ("client", "needs", "skill", "level", "t", "deadline", "visit", "cls", "kind", "channel",
+                 "unit", "travel")
 
-    def __init__(self, client, needs, skill, level, t, deadline, visit):
+    def __init__(self, client, needs, skill, level, t, deadline, visit, cls=WALK_IN_CLASS, kind=HANDLE,
+                 channel=0, unit=0, travel=0.0):
         self.client = client
         self.needs = needs  # positions in the client's bundle
         self.skill = skill
@@ -43,19 +54,25 @@ class Ticket:
         self.t = t
         self.deadline = deadline
         self.visit = visit
+        self.cls = cls
+        self.kind = kind
+        self.channel = channel
+        self.unit = unit  # the unit whose queue holds it
+        self.travel = travel  # travel time (there and back) of the trip it starts, else 0
 
 
 class Desk:
     """One staffed position of a desk group."""
 
     __slots__ = ("id", "group", "skills", "skill_list", "duty", "wake", "active", "on", "end",
-                 "current", "since")
+                 "current", "since", "classes")
 
-    def __init__(self, id, group, skills, duty):
+    def __init__(self, id, group, skills, duty, classes=(WALK_IN_CLASS,)):
         self.id = id
         self.group = group  # network-wide desk-group index
         self.skills = skills
         self.skill_list = tuple(sorted(skills))
+        self.classes = classes  # ticket classes it serves, in order of precedence
         self.duty = duty  # [(start, end)] in minutes
         self.wake = None
         self.active = False
@@ -76,15 +93,19 @@ class OfficeModel:
         n_levels: priority levels; n_skills: skills in the network.
         serve_waiting: closing policy (True: overtime; False: send away).
         journey: receives tickets that end (served, reneged, sent away).
+        classes_first: a desk serving both classes takes appointments first (else the
+            longest-waiting ticket of the highest level of either class).
     """
 
     def __init__(self, env, index: int, timetable: Timetable, desks: list[Desk], n_levels: int,
-                 n_skills: int, serve_waiting: bool, journey: "Journey", recorder):
+                 n_skills: int, serve_waiting: bool, journey: "Journey", recorder, classes_first: bool = True):
         self.env = env
         self.index = index
         self.timetable = timetable
         self.desks = desks
-        self.queues = [[deque() for _ in range(n_skills)] for _ in range(n_levels)]
+        # queues[class][level][skill]
+        self.queues = [[[deque() for _ in range(n_skills)] for _ in range(n_levels)] for _ in range(2)]
+        self.classes_first = classes_first
         self.idle: list[Desk] = []
         self.serve_waiting = serve_waiting
         self.journey = journey
@@ -100,7 +121,8 @@ class OfficeModel:
         waits only if the policy serves those waiting and a desk on duty has its skill;
         otherwise the client is sent away."""
         if not self.timetable.is_open(tk.t):
-            if not (self.serve_waiting and any(d.active and tk.skill in d.skills for d in self.desks)):
+            if not (self.serve_waiting and any(d.active and tk.skill in d.skills and tk.cls in d.classes
+                                               for d in self.desks)):
                 self.journey.ticket_left(tk, SENT_AWAY, tk.t)
                 return
         self.add(tk)
@@ -109,17 +131,39 @@ class OfficeModel:
         """Hand the ticket to an idle desk that can serve it, or queue it."""
         idle = self.idle
         if idle:
-            skill = tk.skill
+            skill, cls = tk.skill, tk.cls
             for i, desk in enumerate(idle):
-                if skill in desk.skills:
+                if skill in desk.skills and cls in desk.classes:
                     del idle[i]
                     desk.wake.succeed(tk)
                     return
-        self.queues[tk.level][tk.skill].append(tk)
+        self.queues[tk.cls][tk.level][tk.skill].append(tk)
 
     def pull(self, desk: Desk, now: float) -> Ticket | None:
         """Remove and return the ticket this desk serves next, or None."""
-        for level in self.queues:
+        if len(desk.classes) == 1 or self.classes_first:
+            for cls in desk.classes:
+                found = self._head(self.queues[cls], desk, now)
+                if found is not None:
+                    found[1].popleft()
+                    return found[0]
+            return None
+        # Both classes on an equal footing: highest level, then longest wait.
+        best = None
+        for level in range(len(self.queues[0])):
+            for cls in desk.classes:
+                found = self._head(self.queues[cls][level:level + 1], desk, now)
+                if found is not None and (best is None or found[0].t < best[0].t):
+                    best = found
+            if best is not None:
+                best[1].popleft()
+                return best[0]
+        return None
+
+    def _head(self, levels, desk: Desk, now: float):
+        """The longest-waiting ticket (and its deque) of the first level that has one
+        for the desk's skills; expired tickets met at a head are written off as reneged."""
+        for level in levels:
             best = best_q = None
             for skill in desk.skill_list:
                 q = level[skill]
@@ -133,15 +177,15 @@ class OfficeModel:
                         best, best_q = tk, q
                     break
             if best is not None:
-                best_q.popleft()
-                return best
+                return best, best_q
         return None
 
     def waiting(self):
         """Every ticket still in the queue."""
-        for level in self.queues:
-            for q in level:
-                yield from q
+        for levels in self.queues:
+            for level in levels:
+                for q in level:
+                    yield from q
 
     # --- desks ---------------------------------------------------------------------
     def _desk(self, desk: Desk):
@@ -191,19 +235,21 @@ class OfficeModel:
 
     def _close(self, now: float) -> None:
         idle = set(map(id, self.idle))
-        covered = set()
+        covered = (set(), set())  # skills still served, per ticket class
         if self.serve_waiting:
             for d in self.desks:
                 # Busy desks go on into overtime; idle ones stay only if their shift does.
                 if d.active and (id(d) not in idle or d.end > now):
-                    covered |= d.skills
-        for level in self.queues:
-            for skill, q in enumerate(level):
-                if not q or skill in covered:
-                    continue
-                for tk in q:
-                    if tk.deadline <= now:
-                        self.journey.ticket_left(tk, RENEGED, tk.deadline)
-                    else:
-                        self.journey.ticket_left(tk, SENT_AWAY, now)
-                q.clear()
+                    for cls in d.classes:
+                        covered[cls].update(d.skills)
+        for cls, levels in enumerate(self.queues):
+            for level in levels:
+                for skill, q in enumerate(level):
+                    if not q or skill in covered[cls]:
+                        continue
+                    for tk in q:
+                        if tk.deadline <= now:
+                            self.journey.ticket_left(tk, RENEGED, tk.deadline)
+                        else:
+                            self.journey.ticket_left(tk, SENT_AWAY, now)
+                    q.clear()

@@ -1,7 +1,7 @@
 """One replication: draw the clients, build the offices, run SimPy, return the log.
 
 Randomness follows one rule: every source of randomness has its own
-``numpy.random.Generator``, the child ``[replication][office][source][week]`` of
+``numpy.random.Generator``, the child ``[replication][zone][source][week]`` of
 the run's ``SeedSequence``, and a client's random attributes are drawn in a batch
 when the client is created (a week at a time). Each source draws a fixed number
 of uniforms per client, visit by visit, and turns them into values by
@@ -16,68 +16,137 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from simoffice.expert import Expert, ExpertCentre
 from simoffice.journey import Client, Draws, Journey
-from simoffice.office import Desk, OfficeModel
+from simoffice.office import APPOINTMENT_CLASS, WALK_IN_CLASS, Desk, OfficeModel
 from simoffice.recorder import Recorder
-from simoffice.spec import ModelSpec
+from simoffice.spec import MOBILE_OFFICE, VIDEO_CENTRE, ModelSpec
 from simoffice.timetable import DAY, WEEK, Timetable, weekly_intervals
 
-# Sources of randomness, in spawn order.
-SOURCES = ("arrivals", "bundle", "segment", "service", "missing", "patience", "informed", "return", "day")
+# Sources of randomness, in spawn order (new sources are only ever appended).
+SOURCES = ("arrivals", "bundle", "segment", "service", "missing", "patience", "informed", "return", "day",
+           "channel", "point", "proactive", "online", "escalate", "expert", "follow_up", "no_show", "lateness",
+           "home", "retry")
 
 
-def stream(spec: ModelSpec, replication: int, office: int, source: str, week: int) -> np.random.Generator:
-    """The generator of one source of randomness for one office and week."""
-    key = (replication, office, SOURCES.index(source), week)
+def stream(spec: ModelSpec, replication: int, zone: int, source: str, week: int) -> np.random.Generator:
+    """The generator of one source of randomness for one zone and week."""
+    key = (replication, zone, SOURCES.index(source), week)
     return np.random.default_rng(np.random.SeedSequence(spec.run.seed, spawn_key=key))
 
 
+def _days(spec: ModelSpec) -> int:
+    return int(spec.run.horizon // DAY)
+
+
 def office_timetable(spec: ModelSpec, o: int) -> Timetable:
-    """Open intervals of office ``o`` over the horizon (holidays closed)."""
-    n_days = int(spec.run.horizon // DAY)
-    return Timetable(weekly_intervals(spec.offices[o].opening, spec.run.start_weekday, n_days,
-                                      spec.schedule.holidays))
+    """Open intervals of unit ``o`` over the horizon (holidays closed); a mobile
+    office is open during its stops."""
+    unit = spec.offices[o]
+    if unit.kind == MOBILE_OFFICE:
+        return Timetable(weekly_intervals(_stop_pattern(unit.stops), spec.run.start_weekday, _days(spec),
+                                          spec.schedule.holidays))
+    return Timetable(weekly_intervals(unit.opening, spec.run.start_weekday, _days(spec), spec.schedule.holidays))
+
+
+def _stop_pattern(stops) -> list:
+    pattern: list = [None] * 7
+    for st in stops:
+        pattern[st.weekday] = (pattern[st.weekday] or []) + [(st.start, st.end)]
+    return pattern
+
+
+def zone_access(spec: ModelSpec, o: int, timetable: Timetable):
+    """When unit ``o`` is open to clients of each zone: its timetable, or for a
+    mobile office a dict zone -> the timetable of its stops there."""
+    unit = spec.offices[o]
+    if unit.kind != MOBILE_OFFICE:
+        return timetable
+    zones = {st.zone for st in unit.stops}
+    return {z: Timetable(weekly_intervals(_stop_pattern([st for st in unit.stops if st.zone == z]),
+                                          spec.run.start_weekday, _days(spec), spec.schedule.holidays))
+            for z in zones}
+
+
+def _duty(spec: ModelSpec, shift) -> list[tuple[float, float]]:
+    pattern = [(shift.start, shift.end) if d in shift.days else None for d in range(7)]
+    return weekly_intervals(pattern, spec.run.start_weekday, _days(spec), spec.schedule.holidays)
 
 
 def build_desks(spec: ModelSpec, o: int, group_offset: int, desk_offset: int) -> list[Desk]:
-    """The desks of office ``o``: one per staffed position of each shift."""
-    n_days = int(spec.run.horizon // DAY)
+    """The desks of unit ``o``: one per staffed position of each shift (a mobile
+    office's desks are on duty during its stops)."""
+    unit = spec.offices[o]
+    shifts = unit.shifts or spec.schedule.shifts
+    booked = unit.slots is not None or unit.video_stations > 0 or unit.kind == VIDEO_CENTRE
     desks = []
-    for gi, g in enumerate(spec.offices[o].desk_groups):
+    for gi, g in enumerate(unit.desk_groups):
+        classes = {"walk_in": (WALK_IN_CLASS,), "appointment": (APPOINTMENT_CLASS,)}.get(
+            g.serves, (APPOINTMENT_CLASS, WALK_IN_CLASS) if booked else (WALK_IN_CLASS,))
         for shift_index, count in g.staff:
-            sh = spec.schedule.shifts[shift_index]
-            pattern = [(sh.start, sh.end) if d in sh.days else None for d in range(7)]
-            duty = weekly_intervals(pattern, spec.run.start_weekday, n_days, spec.schedule.holidays)
+            if unit.kind == MOBILE_OFFICE:
+                duty = office_timetable(spec, o).intervals
+            else:
+                duty = _duty(spec, shifts[shift_index])
             for _ in range(count):
-                desks.append(Desk(desk_offset + len(desks), group_offset + gi, g.skills, duty))
+                desks.append(Desk(desk_offset + len(desks), group_offset + gi, g.skills, duty, classes))
     return desks
 
 
-class ClientFactory:
-    """Draws a week of clients of one office at a time."""
+def build_experts(spec: ModelSpec) -> list[Expert]:
+    experts = []
+    for g in spec.expert.desk_groups:
+        for shift_index, count in g.staff:
+            duty = _duty(spec, spec.expert.shifts[shift_index])
+            experts.extend(Expert(len(experts) + i, g.skills, duty) for i in range(count))
+    return experts
 
-    def __init__(self, spec: ModelSpec, replication: int, o: int, first_id: int):
+
+class ClientFactory:
+    """Draws a week of clients of one zone at a time."""
+
+    def __init__(self, spec: ModelSpec, replication: int, z: int, first_id: int):
         self.spec = spec
         self.replication = replication
-        self.o = o
+        self.z = z
         self.next_id = first_id
+        zone = spec.zones[z]
         levels = sorted({s.priority for s in spec.segments}, reverse=True)
         self.level = [levels.index(s.priority) for s in spec.segments]
         self.k = max(len(b.needs) for b in spec.bundles)
-        self.bundle_cdf = np.cumsum([b.share for b in spec.bundles])
-        self.segment_cdfs = [np.cumsum(b.segment_probs) for b in spec.bundles]
+        # The zone's mix: P(bundle) and P(segment | bundle), reweighted by the zone's segment weights.
+        w = np.array(zone.segment_weights)
+        joint = np.array([b.share * np.array(b.segment_probs) * w for b in spec.bundles])
+        if joint.sum() <= 0:
+            joint = np.array([b.share * np.array(b.segment_probs) for b in spec.bundles])
+        marginal = joint.sum(axis=1)
+        self.bundle_cdf = np.cumsum(marginal / marginal.sum())
+        self.segment_cdfs = [np.cumsum(row / row.sum()) if row.sum() > 0 else np.cumsum(b.segment_probs)
+                             for row, b in zip(joint, spec.bundles)]
+        svc = spec.services
+        self.uses = {
+            "channel": spec.has_channels,
+            "point": any(len(zz.travel) > 1 for zz in spec.zones),
+            "proactive": any(s.proactive_share > 0 for s in svc),
+            "online": any(s.online for s in svc),
+            "escalate": spec.expert is not None,
+            "appointments": any(u.slots is not None for u in spec.offices),
+            "home": spec.video_centre is not None,
+            "retry": spec.phone is not None,
+        }
 
     def uniforms(self, source: str, w: int, shape) -> np.ndarray:
-        return stream(self.spec, self.replication, self.o, source, w).random(shape)
+        return stream(self.spec, self.replication, self.z, source, w).random(shape)
 
     def week(self, w: int) -> list[Client]:
         spec = self.spec
         run = spec.run
-        times = spec.profile.sample(stream(spec, self.replication, self.o, "arrivals", w),
-                                    spec.offices[self.o].bundles_per_week, run.start_weekday,
+        times = spec.profile.sample(stream(spec, self.replication, self.z, "arrivals", w),
+                                    spec.zones[self.z].bundles_per_week, run.start_weekday,
                                     w * WEEK, (w + 1) * WEEK)
         n, A, K = len(times), spec.max_visits, self.k
         u = self.uniforms
+        uses = self.uses
         btype = np.minimum(np.searchsorted(self.bundle_cdf, u("bundle", w, n), side="right"), len(spec.bundles) - 1)
         u_segment = u("segment", w, n)
         # Visit-major (A, n, K) draws, so that the first visits' values do not depend on max_visits.
@@ -85,7 +154,12 @@ class ClientFactory:
         u_missing = u("missing", w, (A, n, K)).transpose(1, 2, 0)
         segment = np.zeros(n, dtype=np.int64)
         service = np.zeros((n, K, A))
+        phone = np.zeros((n, K, A)) if spec.phone is not None else None
+        video = np.zeros((n, K, A)) if spec.video_centre is not None else None
         missing_p = np.zeros((n, K))
+        per_need = {name: np.zeros((n, K)) for name in ("proactive", "escalate", "follow_up")}
+        expert_work = np.zeros((n, K))
+        u_expert = u("expert", w, (n, K)) if uses["escalate"] else None
         for b_i, b in enumerate(spec.bundles):
             rows = np.flatnonzero(btype == b_i)
             if not len(rows):
@@ -95,7 +169,14 @@ class ClientFactory:
             for j, s in enumerate(b.needs):
                 svc = spec.services[s]
                 service[rows, j, :] = svc.service_time.quantile(u_service[rows, j, :])
+                if phone is not None:
+                    phone[rows, j, :] = (svc.phone_time or svc.service_time).quantile(u_service[rows, j, :])
+                if video is not None:
+                    video[rows, j, :] = (svc.video_time or svc.service_time).quantile(u_service[rows, j, :])
                 missing_p[rows, j] = svc.missing_document_prob
+                per_need["proactive"][rows, j] = svc.proactive_share
+                if svc.expert_time is not None and u_expert is not None:
+                    expert_work[rows, j] = svc.expert_time.quantile(u_expert[rows, j])
         missing = u_missing < missing_p[:, :, None]
         u_patience = u("patience", w, (A, n)).T
         patience = np.full((n, A), np.inf)
@@ -103,20 +184,46 @@ class ClientFactory:
             rows = np.flatnonzero(segment == s_i)
             if s.patience is not None and len(rows):
                 patience[rows] = s.patience.quantile(u_patience[rows])
+        lists = {"service": service.ravel().tolist(), "missing": missing.ravel().tolist(),
+                 "patience": patience.ravel().tolist()}
+        if phone is not None:
+            lists["phone"] = phone.ravel().tolist()
+            p = spec.phone.patience
+            lists["phone_patience"] = (np.full(n * A, np.inf) if p is None else p.quantile(u_patience).ravel()).tolist()
+        if video is not None:
+            lists["video"] = video.ravel().tolist()
         informed = u("informed", w, n) < np.array([s.informed_share for s in spec.segments])[segment]
-        return_u = u("return", w, (A, n)).T
-        day_u = u("day", w, (A, n)).T
-        # Flat lists: one per week rather than a few per client.
-        draws = Draws(K, A, service.ravel().tolist(), missing.ravel().tolist(), patience.ravel().tolist(),
-                      return_u.ravel().tolist(), day_u.ravel().tolist())
+        lists["return_u"] = u("return", w, (A, n)).T.ravel().tolist()
+        lists["day_u"] = u("day", w, (A, n)).T.ravel().tolist()
+        for name in ("channel", "point", "retry"):
+            if uses[name]:
+                lists[name] = u(name, w, (A, n)).T.ravel().tolist()
+        if uses["appointments"] or spec.video_centre is not None:
+            lists["no_show"] = u("no_show", w, (A, n)).T.ravel().tolist()
+            late = spec.appointments.lateness
+            if late is not None:
+                lists["lateness"] = late.quantile(u("lateness", w, (A, n)).T).ravel().tolist()
+        if uses["online"]:
+            lists["online"] = u("online", w, (n, K)).ravel().tolist()
+        if uses["escalate"]:
+            lists["escalate"] = u("escalate", w, (n, K)).ravel().tolist()
+            lists["expert"] = expert_work.ravel().tolist()
+            lists["follow_up"] = u("follow_up", w, (n, K)).ravel().tolist()
+        proactive = u("proactive", w, (n, K)) < per_need["proactive"] if uses["proactive"] else None
+        home = (u("home", w, n) < np.array([s.digital_skill for s in spec.segments])[segment]).tolist() \
+            if uses["home"] else [False] * n
+        draws = Draws(K, A, **lists)
         first = self.next_id
         self.next_id += n
-        bundles, segs, levels, o = spec.bundles, spec.segments, self.level, self.o
-        return [
-            Client(first + row, o, sg, bt, bundles[bt].needs, levels[sg], segs[sg].priority, inf_, t, draws, row)
-            for row, (t, bt, sg, inf_) in enumerate(zip(times.tolist(), btype.tolist(), segment.tolist(),
-                                                        informed.tolist()))
-        ]
+        bundles, segs, levels, z = spec.bundles, spec.segments, self.level, self.z
+        clients = []
+        for row, (t, bt, sg, inf_) in enumerate(zip(times.tolist(), btype.tolist(), segment.tolist(),
+                                                    informed.tolist())):
+            needs = bundles[bt].needs
+            open_needs = None if proactive is None else [j for j in range(len(needs)) if not proactive[row, j]]
+            clients.append(Client(first + row, z, sg, bt, needs, levels[sg], segs[sg].priority, inf_, t, draws, row,
+                                  open_needs, home[row]))
+        return clients
 
 
 def _arrivals(env, factory: ClientFactory, journey: Journey, weeks: int):
@@ -127,31 +234,37 @@ def _arrivals(env, factory: ClientFactory, journey: Journey, weeks: int):
 
 
 def simulate_replication(spec: ModelSpec, replication: int) -> dict:
-    """Run replication ``replication`` and return its contacts, bundles and duty logs
-    (dicts of columns), ``tickets_issued`` and each office's ``opening`` intervals.
+    """Run replication ``replication`` and return its contacts, bundles, duty and
+    cases logs (dicts of columns), ``tickets_issued`` and each unit's ``opening``
+    intervals.
 
     The run lasts ``run.weeks`` weeks of arrivals plus ``run.drain_weeks`` in
-    which offices keep working without new bundles, so that bundles begun in the
+    which units keep working without new bundles, so that bundles begun in the
     measured window can end. Tickets and bundles still open at the end are
     written with outcome ``waiting_at_end`` / ``in_service_at_end`` and status ``open``.
     """
     env = simpy.Environment()
     rec = Recorder()
     timetables = [office_timetable(spec, o) for o in range(len(spec.offices))]
-    journey = Journey(env, spec, rec, timetables, spec.profile)
+    access = [zone_access(spec, o, tt) for o, tt in enumerate(timetables)]
+    journey = Journey(env, spec, rec, timetables, access, spec.profile)
     n_levels = len({s.priority for s in spec.segments})
     serve_waiting = spec.schedule.closing_policy == "serve_waiting"
     group_offset = desk_offset = 0
-    for o in range(len(spec.offices)):
+    for o, unit in enumerate(spec.offices):
         desks = build_desks(spec, o, group_offset, desk_offset)
-        journey.offices.append(OfficeModel(env, o, timetables[o], desks, n_levels, len(spec.skills),
-                                           serve_waiting, journey, rec))
-        group_offset += len(spec.offices[o].desk_groups)
+        # Remote units finish the calls and sessions under way at closing.
+        policy = serve_waiting or not unit.physical
+        journey.offices.append(OfficeModel(env, o, timetables[o], desks, n_levels, len(spec.skills), policy,
+                                           journey, rec, spec.appointments.priority))
+        group_offset += len(unit.desk_groups)
         desk_offset += len(desks)
-    # Bundle ids are unique in the replication: office o's clients start at o * 10**12.
-    for o, office in enumerate(spec.offices):
-        if office.bundles_per_week > 0:
-            env.process(_arrivals(env, ClientFactory(spec, replication, o, o * 10**12), journey, spec.run.weeks))
+    if spec.expert is not None:
+        journey.expert = ExpertCentre(env, build_experts(spec), len(spec.skills), journey)
+    # Bundle ids are unique in the replication: zone z's clients start at z * 10**12.
+    for z, zone in enumerate(spec.zones):
+        if zone.bundles_per_week > 0:
+            env.process(_arrivals(env, ClientFactory(spec, replication, z, z * 10**12), journey, spec.run.weeks))
     horizon = spec.run.horizon
     env.run(until=horizon)
     journey.close_books(horizon)
@@ -159,4 +272,3 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict:
     out["tickets_issued"] = journey.tickets_issued
     out["opening"] = [np.array(tt.intervals).reshape(-1, 2) for tt in timetables]
     return out
-

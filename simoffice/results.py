@@ -2,13 +2,18 @@
 
 :class:`Results` holds tidy pandas tables (names, not codes):
 
-- ``contacts``: a row per contact (ticket or failed trip);
+- ``contacts``: a row per contact (ticket, call, session, no-show or failed trip);
 - ``bundles``: a row per bundle;
-- ``timeseries``: per replication × office × desk group × 15-minute bin
-  (``desk_group == "all"`` holds the office totals);
-- ``replications``: a row per replication × office × measure (``office == "all"``
+- ``cases``: a row per case escalated to the expert centre;
+- ``timeseries``: per replication × unit × desk group × 15-minute bin
+  (``desk_group == "all"`` holds the unit totals);
+- ``replications``: a row per replication × unit × measure (``office == "all"``
   for the network);
-- ``summary``: ``{"measures": {name: {mean, ci_low, ci_high, n}}, "meta": {...}}``.
+- ``groups``: a row per replication × split (``segment``, ``zone``, ``channel``)
+  × group × measure, for the clients' side of the measures;
+- ``summary``: ``{"measures": {name: {mean, ci_low, ci_high, n}}, "groups":
+  {"segment"|"channel": {group: {measure: interval}}}, "equity": {"segment"|"zone":
+  {measure: {highest, lowest, gap: interval}}}, "meta": {...}}``.
 """
 
 from __future__ import annotations
@@ -25,11 +30,11 @@ import pandas as pd
 
 from simoffice import metrics, recorder
 from simoffice.files import atomic_write
-from simoffice.spec import ModelSpec
+from simoffice.spec import CHANNELS, ModelSpec
 from simoffice.stats import t_interval
 
-FILES = ("contacts.parquet", "bundles.parquet", "timeseries.parquet", "replications.parquet",
-         "summary.json", "report.html")
+TABLES = ("contacts", "bundles", "cases", "timeseries", "replications", "groups")
+FILES = tuple(f"{t}.parquet" for t in TABLES) + ("summary.json", "report.html")
 
 
 @dataclass
@@ -38,8 +43,10 @@ class Results:
 
     contacts: pd.DataFrame
     bundles: pd.DataFrame
+    cases: pd.DataFrame
     timeseries: pd.DataFrame
     replications: pd.DataFrame
+    groups: pd.DataFrame
     summary: dict[str, Any]
     spec: ModelSpec = field(repr=False)
 
@@ -58,7 +65,7 @@ class Results:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        for name in ("contacts", "bundles", "timeseries", "replications"):
+        for name in TABLES:
             table = getattr(self, name)
             atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
         text = json.dumps(_jsonable(self.summary), indent=2)
@@ -86,19 +93,25 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
     groups = [g.name for o in spec.offices for g in o.desk_groups]
 
     def table(part: str) -> dict[str, np.ndarray]:
-        cols = {"replication": np.concatenate([np.full(len(r[part]["office"]), r["replication"], np.int32) for r in reps])}
+        first = next(iter(reps[0][part]))
+        cols = {"replication": np.concatenate([np.full(len(r[part][first]), r["replication"], np.int32) for r in reps])}
         for k in reps[0][part]:
             cols[k] = np.concatenate([r[part][k] for r in reps])
         return cols
 
+    segments = [s.name for s in spec.segments]
+    zones = [z.name for z in spec.zones]
+    services = [s.name for s in spec.services]
     c = table("contacts")
     contacts = pd.DataFrame({
         "replication": c["replication"],
         "bundle": c["bundle"],
         "visit": c["visit"],
+        "channel": _names(c["channel"], list(CHANNELS)),
         "office": _names(c["office"], offices),
-        "segment": _names(c["segment"], [s.name for s in spec.segments]),
-        "service": _names(c["service"], [s.name for s in spec.services]),
+        "zone": _names(c["zone"], zones),
+        "segment": _names(c["segment"], segments),
+        "service": _names(c["service"], services),
         "skill": _names(c["skill"], list(spec.skills)),
         "desk_group": _names(c["desk_group"], groups),
         "desk": c["desk"],
@@ -110,19 +123,21 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "end_min": c["end_min"],
         "wait_min": np.where(np.isnan(c["start_min"]), c["end_min"], c["start_min"]) - c["arrival_min"],
         "service_min": c["end_min"] - c["start_min"],
+        "travel_min": c["travel_min"],
         "outcome": _names(c["outcome"], list(recorder.OUTCOMES)),
         "in_window": (c["arrival_min"] >= w0) & (c["arrival_min"] < w1),
         "weekday": ((c["arrival_min"] // 1440 + spec.run.start_weekday) % 7).astype(np.int8),
         "hour": ((c["arrival_min"] % 1440) // 60).astype(np.int8),
     })
-    # A trip to a closed office has no queue time.
-    contacts.loc[contacts["outcome"] == "closed", "wait_min"] = np.nan
+    # A trip to a closed office, a no-show and an online session have no queue time.
+    contacts.loc[contacts["outcome"].isin(["closed", "no_show"]) | (contacts["channel"] == "online"), "wait_min"] = np.nan
     b = table("bundles")
     bundles = pd.DataFrame({
         "replication": b["replication"],
         "bundle": b["bundle"],
         "office": _names(b["office"], offices),
-        "segment": _names(b["segment"], [s.name for s in spec.segments]),
+        "zone": _names(b["zone"], zones),
+        "segment": _names(b["segment"], segments),
         "bundle_type": _names(b["bundle_type"], [x.name for x in spec.bundles]),
         "created_min": b["created_min"],
         "first_visit_min": b["first_visit_min"],
@@ -132,8 +147,27 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "failed_trips": b["failed_trips"],
         "needs": b["needs"],
         "needs_settled": b["needs_settled"],
+        "needs_proactive": b["needs_proactive"],
+        "needs_escalated": b["escalated"],
+        "travel_min": b["travel_min"],
         "status": _names(b["status"], list(recorder.STATUSES)),
         "in_window": (b["created_min"] >= w0) & (b["created_min"] < w1),
+    })
+    k = table("cases")
+    cases = pd.DataFrame({
+        "replication": k["replication"],
+        "bundle": k["bundle"],
+        "zone": _names(k["zone"], zones),
+        "segment": _names(k["segment"], segments),
+        "service": _names(k["service"], services),
+        "skill": _names(k["skill"], list(spec.skills)),
+        "expert": k["expert"],
+        "escalated_min": k["escalated_min"],
+        "start_min": k["start_min"],
+        "end_min": k["end_min"],
+        "turnaround_days": (k["end_min"] - k["escalated_min"]) / 1440.0,
+        "follow_up": k["follow_up"].astype(bool),
+        "in_window": (k["escalated_min"] >= w0) & (k["escalated_min"] < w1),
     })
     t = table("timeseries")
     bin_start = t["bin_start_min"]
@@ -151,11 +185,41 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
     long = [(r["replication"], office, m, v) for r in reps for office, ms in r["measures"] for m, v in ms.items()]
     replications = pd.DataFrame(long, columns=["replication", "office", "measure", "value"])
     network = replications[replications["office"] == "all"]
+    long = [(r["replication"], by, group, m, v) for r in reps for by, group, ms in r["groups"] for m, v in ms.items()]
+    groups = pd.DataFrame(long, columns=["replication", "by", "group", "measure", "value"])
     summary = {
         "measures": {m: t_interval(network.loc[network["measure"] == m, "value"]) for m in metrics.MEASURES},
+        "groups": {by: group_intervals(groups, by) for by in ("segment", "channel")},
+        "equity": {by: equity(groups, by) for by in ("segment", "zone")},
         "meta": meta,
     }
-    return Results(contacts, bundles, timeseries, replications, summary, spec)
+    return Results(contacts, bundles, cases, timeseries, replications, groups, summary, spec)
+
+
+def group_intervals(groups: pd.DataFrame, by: str) -> dict[str, dict[str, dict[str, float]]]:
+    """Interval over replications of each measure of each group of a split."""
+    part = groups[groups["by"] == by]
+    return {
+        str(g): {str(m): t_interval(v["value"]) for m, v in rows.groupby("measure", sort=False)}
+        for g, rows in part.groupby("group", sort=False)
+    }
+
+
+def equity(groups: pd.DataFrame, by: str) -> dict[str, dict[str, Any]]:
+    """The largest gap between groups of a split, per measure: the groups with the
+    highest and lowest mean, and an interval for their paired difference."""
+    out: dict[str, dict[str, Any]] = {}
+    part = groups[groups["by"] == by]
+    for m in metrics.CLIENT_MEASURES + ("coverage_within_min",):
+        wide = part[part["measure"] == m].pivot_table(index="replication", columns="group", values="value",
+                                                      observed=True)
+        wide = wide.dropna(axis=1, how="any")
+        if wide.shape[1] < 2:
+            continue
+        means = wide.mean()
+        hi, lo = means.idxmax(), means.idxmin()
+        out[m] = {"highest": str(hi), "lowest": str(lo), "gap": t_interval(wide[hi] - wide[lo])}
+    return out
 
 
 def _names(codes: np.ndarray, names: list[str], missing: str | None = None) -> pd.Categorical:

@@ -44,7 +44,11 @@ class SegmentConfig:
     never leaves); ``priority`` classes are served highest first; after reneging,
     a failed trip or being sent away at closing the client comes back another day
     with probability ``return_prob``; ``informed_share`` of clients know the
-    opening hours and come when the office is open.
+    opening hours and come when the office is open. ``channels`` weighs the
+    channels a client of the segment turns to (``walk_in``, ``appointment``,
+    ``phone``, ``video``, ``online``; a mobile office counts as walking in);
+    ``digital_skill`` is the chance that online self-service succeeds for a
+    service that allows it, and that a video client connects from home.
     """
 
     share: float = 1.0
@@ -52,16 +56,37 @@ class SegmentConfig:
     priority: int = 0
     return_prob: float = 0.8
     informed_share: float = 1.0
+    channels: Dict[str, float] = field(default_factory=lambda: {"walk_in": 1.0})
+    digital_skill: float = 0.5
 
 
 @dataclass
 class ServiceConfig:
     """One need type: the skill a desk needs, its service time (minutes) and the
-    chance that the client lacks a document and must come back."""
+    chance that the client lacks a document and must come back.
+
+    Channels: ``online`` (self-service allowed), ``phone`` (``none``; ``advise``:
+    the caller is sent to an office; ``settle``), ``video`` (allowed, by
+    appointment). ``phone_time`` / ``video_time`` default to ``service_time``.
+    ``escalation_prob``: chance a handled need goes to the expert centre, which
+    takes ``expert_time`` working minutes; ``follow_up_prob`` of those need one
+    more contact with the client. ``proactive_share``: share delivered with no
+    contact at all. ``agency``: the authority that owns the service.
+    """
 
     skill: str = MISSING
     service_time: DistConfig = MISSING
     missing_document_prob: float = 0.0
+    agency: Optional[str] = None
+    online: bool = False
+    phone: str = "none"
+    video: bool = False
+    phone_time: Optional[DistConfig] = None
+    video_time: Optional[DistConfig] = None
+    escalation_prob: float = 0.0
+    expert_time: Optional[DistConfig] = None
+    follow_up_prob: float = 0.0
+    proactive_share: float = 0.0
 
 
 @dataclass
@@ -82,17 +107,140 @@ class DeskGroupConfig:
     name: str = MISSING
     skills: List[str] = MISSING
     staff: Dict[str, int] = MISSING
+    serves: str = "all"
+
+
+@dataclass
+class SlotsConfig:
+    """An appointment calendar: slots of ``slot_min`` minutes through the opening
+    hours, each bookable by ``per_slot`` clients."""
+
+    slot_min: int = 30
+    per_slot: int = 1
 
 
 @dataclass
 class OfficeConfig:
     """A fixed service point. ``opening_hours`` (weekday -> "HH:MM-HH:MM" or null)
-    overrides the schedule's for this office."""
+    overrides the schedule's for this office. ``bundles_per_week`` is the office's
+    own demand when the network has no zones. ``agencies`` present (null: all);
+    ``appointments``: its slot calendar (null: no appointments); ``video_stations``
+    > 0 makes it a joint service point for remote video service. A desk group
+    ``serves`` ``all`` clients, only ``walk_in`` clients or only ``appointment`` ones.
+    """
 
     name: str = MISSING
-    bundles_per_week: float = MISSING
+    bundles_per_week: float = 0.0
     desk_groups: List[DeskGroupConfig] = MISSING
     opening_hours: Optional[Dict[str, Optional[str]]] = None
+    agencies: Optional[List[str]] = None
+    appointments: Optional[SlotsConfig] = None
+    video_stations: int = 0
+
+
+@dataclass
+class ZoneConfig:
+    """An area where clients live: ``population``, ``segment_mix`` (segment ->
+    weight; null: the segments' shares), ``rural`` and the one-way
+    ``travel_min`` to each service point it can reach (office or mobile route name)."""
+
+    population: float = MISSING
+    segment_mix: Optional[Dict[str, float]] = None
+    rural: bool = False
+    travel_min: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ShiftConfig:
+    start: str = MISSING
+    end: str = MISSING
+    days: List[str] = MISSING
+
+
+@dataclass
+class CentreConfig:
+    """A contact centre, video centre or expert centre: desk groups (agents,
+    advisors or experts, with skills and staff per shift), opening hours (null:
+    the schedule's) and its own shifts (null: the schedule's)."""
+
+    desk_groups: List[DeskGroupConfig] = MISSING
+    opening_hours: Optional[Dict[str, Optional[str]]] = None
+    shifts: Optional[Dict[str, ShiftConfig]] = None
+
+
+@dataclass
+class ContactCentreConfig(CentreConfig):
+    """Phone: callers wait up to their ``patience`` (minutes), and after
+    abandoning call again with ``retry_prob`` after ``retry_after_min``. The
+    service level counts calls answered within ``service_level_target_sec``."""
+
+    patience: Optional[DistConfig] = None
+    retry_prob: float = 0.5
+    retry_after_min: float = 30.0
+    service_level_target_sec: float = 20.0
+
+
+@dataclass
+class VideoCentreConfig(CentreConfig):
+    """Remote video service by appointment (``slots``). A client without the
+    digital skill connects from a joint service point, where a desk spends
+    ``connect_min`` to connect them."""
+
+    slots: SlotsConfig = field(default_factory=SlotsConfig)
+    connect_min: float = 5.0
+
+
+@dataclass
+class AppointmentPolicyConfig:
+    """How appointments work in every calendar: ``booking_horizon_days`` ahead,
+    ``no_show_prob``, ``lateness`` (minutes after the slot; null: on time),
+    ``priority`` (appointment clients before walk-ins) and, when no slot is free
+    within the horizon, ``when_full``: ``walk_in`` or ``wait`` for a later slot."""
+
+    booking_horizon_days: int = 10
+    no_show_prob: float = 0.12
+    lateness: Optional[DistConfig] = None
+    priority: bool = True
+    when_full: str = "walk_in"
+
+
+@dataclass
+class StopConfig:
+    zone: str = MISSING
+    weekday: str = MISSING
+    hours: str = MISSING
+
+
+@dataclass
+class MobileDeskConfig:
+    name: str = MISSING
+    skills: List[str] = MISSING
+    count: int = 1
+
+
+@dataclass
+class MobileRouteConfig:
+    """A mobile office: ``stops`` (zone, weekday, hours), desks (``count`` desks
+    per group, on duty during stops), ``travel_between_stops_min`` (the least
+    gap between two stops of a day), ``local_travel_min`` (a zone's clients'
+    travel to the stop) and ``cost_per_day`` (vehicle, per day with a stop)."""
+
+    name: str = MISSING
+    desk_groups: List[MobileDeskConfig] = MISSING
+    stops: List[StopConfig] = MISSING
+    travel_between_stops_min: float = 30.0
+    local_travel_min: float = 10.0
+    cost_per_day: float = 0.0
+
+
+@dataclass
+class ChoiceConfig:
+    """How clients pick a service point: a logit on the cost of a trip, twice the
+    travel time plus ``day_value_min`` per day until it opens (for clients who
+    know the hours), with scale ``scale_min``."""
+
+    scale_min: float = 20.0
+    day_value_min: float = 60.0
 
 
 @dataclass
@@ -115,7 +263,10 @@ class ProfileConfig:
 
 @dataclass
 class NetworkConfig:
-    """A network written out in full: segments, services, bundles, offices."""
+    """A network written out in full: segments, services, bundles, offices, and
+    optionally zones (demand: ``population / 1000 × bundles_per_1000_per_week``
+    bundles a week each), a contact centre, a video centre, an expert centre and
+    mobile routes. ``staff_cost_per_hour`` prices staff hours."""
 
     kind: str = "explicit"
     name: str = MISSING
@@ -126,6 +277,15 @@ class NetworkConfig:
     services: Dict[str, ServiceConfig] = MISSING
     bundles: Dict[str, BundleConfig] = MISSING
     offices: List[OfficeConfig] = MISSING
+    zones: Optional[Dict[str, ZoneConfig]] = None
+    bundles_per_1000_per_week: float = 1.0
+    contact_centre: Optional[ContactCentreConfig] = None
+    video_centre: Optional[VideoCentreConfig] = None
+    expert_centre: Optional[CentreConfig] = None
+    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
+    mobile_routes: List[MobileRouteConfig] = field(default_factory=list)
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
+    staff_cost_per_hour: float = 35.0
 
 
 @dataclass
@@ -145,13 +305,6 @@ class MMCNetworkConfig:
     service_mean_min: float = 1.0
     service_cv: float = 1.0
     patience_mean_min: Optional[float] = None
-
-
-@dataclass
-class ShiftConfig:
-    start: str = MISSING
-    end: str = MISSING
-    days: List[str] = MISSING
 
 
 @dataclass
@@ -196,6 +349,7 @@ class RunConfig:
     seed: int = 2026
     jobs: int = 0
     service_level_target_min: float = 15.0
+    coverage_target_min: float = 30.0
     start_date: str = "2026-01-12"
     progress: bool = True
 

@@ -13,6 +13,17 @@ from dataclasses import dataclass
 from simoffice.distributions import Distribution
 from simoffice.profile import ArrivalProfile
 
+# Channels, in code order. A client chooses among the first five; ``mobile`` is
+# a walk-in at a mobile office.
+CHANNELS = ("walk_in", "appointment", "phone", "video", "online", "mobile")
+WALK_IN, APPOINTMENT, PHONE, VIDEO, ONLINE, MOBILE = range(6)
+CHOOSABLE = CHANNELS[:5]
+# What the phone can do for a service.
+PHONE_MODES = ("none", "advise", "settle")
+PHONE_NONE, PHONE_ADVISE, PHONE_SETTLE = range(3)
+# Kinds of service unit (anything with desks and a queue).
+OFFICE, MOBILE_OFFICE, CONTACT_CENTRE, VIDEO_CENTRE = "office", "mobile", "contact_centre", "video_centre"
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -24,6 +35,8 @@ class Segment:
     priority: int
     return_prob: float
     informed_share: float
+    channels: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 0.0)  # weight per CHOOSABLE channel
+    digital_skill: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,16 @@ class Service:
     skill: int
     service_time: Distribution
     missing_document_prob: float
+    agency: int = 0
+    online: bool = False
+    phone: int = PHONE_NONE
+    video: bool = False
+    phone_time: Distribution | None = None  # None: service_time
+    video_time: Distribution | None = None
+    escalation_prob: float = 0.0
+    expert_time: Distribution | None = None  # working minutes
+    follow_up_prob: float = 0.0
+    proactive_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -64,17 +87,97 @@ class DeskGroup:
     name: str
     skills: frozenset[int]
     staff: tuple[tuple[int, int], ...]
+    serves: str = "all"  # "all" | "walk_in" | "appointment"
+
+
+@dataclass(frozen=True)
+class Slots:
+    """An appointment calendar: ``slot_min``-minute slots, ``per_slot`` clients each."""
+
+    slot_min: int
+    per_slot: int
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A mobile office's stop: at ``zone`` on ``weekday`` (0 = Monday), ``start``–``end``
+    minutes since midnight."""
+
+    zone: int
+    weekday: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
 class Office:
-    """A fixed service point; ``opening`` has 7 entries, Monday first, each
-    ``(open_min, close_min)`` or None for closed."""
+    """A service unit: anything with desks and a queue. ``kind`` is ``office`` (a
+    fixed service point), ``mobile`` (a route of ``stops``), ``contact_centre`` or
+    ``video_centre``. ``opening`` has 7 entries, Monday first, each
+    ``(open_min, close_min)`` or None for closed (a mobile office's come from its
+    stops); desk groups' ``staff`` index ``shifts``."""
 
     name: str
     bundles_per_week: float
     desk_groups: tuple[DeskGroup, ...]
     opening: tuple
+    kind: str = OFFICE
+    shifts: tuple = ()  # tuple[Shift, ...]; empty: the schedule's
+    agencies: frozenset[int] = frozenset()  # empty: every agency
+    slots: Slots | None = None
+    video_stations: int = 0
+    stops: tuple[Stop, ...] = ()
+    local_travel_min: float = 0.0
+    cost_per_day: float = 0.0
+
+    @property
+    def physical(self) -> bool:
+        """A place clients travel to."""
+        return self.kind in (OFFICE, MOBILE_OFFICE)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Where clients live: ``bundles_per_week`` of demand, ``segment_weights``
+    (relative to the segments' shares; all 1 for the network's mix) and the
+    one-way ``travel`` time in minutes to each reachable unit, as (unit, minutes)."""
+
+    name: str
+    population: float
+    bundles_per_week: float
+    rural: bool
+    segment_weights: tuple[float, ...]
+    travel: tuple[tuple[int, float], ...]
+
+
+@dataclass(frozen=True)
+class Phone:
+    """Contact-centre rules: callers' patience (minutes; None: never hang up), retries,
+    and the service-level target in minutes."""
+
+    patience: Distribution | None
+    retry_prob: float
+    retry_after_min: float
+    target_min: float
+
+
+@dataclass(frozen=True)
+class Appointments:
+    """Booking rules shared by every calendar (see :class:`simoffice.schema.AppointmentPolicyConfig`)."""
+
+    horizon_days: int = 10
+    no_show_prob: float = 0.0
+    lateness: Distribution | None = None
+    priority: bool = True
+    when_full: str = "walk_in"  # | "wait"
+
+
+@dataclass(frozen=True)
+class ExpertCentre:
+    """The back office: expert groups with skills and staff per shift."""
+
+    desk_groups: tuple[DeskGroup, ...]
+    shifts: tuple  # tuple[Shift, ...]
 
 
 @dataclass(frozen=True)
@@ -111,6 +214,7 @@ class Run:
     start_date: str
     start_weekday: int
     progress: bool
+    coverage_target_min: float = 30.0
 
     @property
     def window(self) -> tuple[float, float]:
@@ -140,3 +244,19 @@ class ModelSpec:
     max_visits: int
     return_after_days: int
     schedule_name: str = ""
+    zones: tuple[Zone, ...] = ()
+    agencies: tuple[str, ...] = ("",)
+    contact_centre: int | None = None  # index in offices
+    phone: Phone | None = None
+    video_centre: int | None = None
+    connect_min: float = 0.0
+    expert: ExpertCentre | None = None
+    appointments: Appointments = Appointments()
+    choice_scale_min: float = 20.0
+    choice_day_value_min: float = 60.0
+    staff_cost_per_hour: float = 0.0
+
+    @property
+    def has_channels(self) -> bool:
+        """Whether any client can choose a channel other than walking in."""
+        return any(any(s.channels[1:]) for s in self.segments)

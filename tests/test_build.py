@@ -444,7 +444,7 @@ def test_a_service_without_staffed_desk_is_fine_when_desks_are_cross_trained_or_
 @pytest.mark.parametrize("index,name", [(1, "City centre"), (2, "Town centre"), (1, ""), (2, None)],
                          ids=["second repeats first", "third repeats second", "empty", "missing"])
 def test_office_names_must_be_unique_and_non_empty(index, name):
-    refuse_value(REGIONAL, f"network.offices[{index}].name", name, "a unique, non-empty office name")
+    refuse_value(REGIONAL, f"network.offices[{index}].name", name, "a unique, non-empty service point name")
 
 
 def test_desk_group_names_must_be_unique_within_an_office():

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(sys.executable).parent / "simoffice"
-OUTPUTS = ("contacts.parquet", "bundles.parquet", "timeseries.parquet", "replications.parquet",
-           "summary.json", "report.html")
+OUTPUTS = ("contacts.parquet", "bundles.parquet", "cases.parquet", "timeseries.parquet", "replications.parquet",
+           "groups.parquet", "summary.json", "report.html")
 MEASURES = ("wait_mean_min", "wait_p90_min", "service_level", "abandonment_rate", "visits_per_bundle_mean",
             "one_visit_resolution", "failed_trip_rate", "utilisation", "overtime_min", "staff_hours")
 SMALL_RUN = ("network=mmc", "run.weeks=2", "run.warmup_weeks=1", "run.drain_weeks=0", "run.replications=2",
@@ -89,7 +89,7 @@ def test_a_valid_run_exits_0_and_writes_every_output(small_run):
 def test_summary_json_has_measures_with_interval_and_meta(small_run):
     assert small_run["summary"] is not None, small_run["first"].stderr
     summary = json.loads(small_run["summary"])
-    assert set(summary) == {"measures", "meta"}
+    assert set(summary) == {"measures", "groups", "equity", "meta"}
     measures = summary["measures"]
     for name in MEASURES:
         assert name in measures, name

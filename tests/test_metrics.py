@@ -11,7 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from simoffice.metrics import MEASURES, measures, occupancy, timeseries
+from simoffice import metrics
+from simoffice.metrics import MEASURES, occupancy, timeseries
 from simoffice.recorder import (
     ABANDONED, BUNDLE_COLUMNS, CLOSED, CONTACT_COLUMNS, DUTY_COLUMNS, IN_SERVICE_AT_END, OPEN,
     RENEGED, SENT_AWAY, SERVED, SETTLED, WAITING_AT_END,
@@ -136,6 +137,11 @@ def hand_log() -> tuple[dict, dict, dict]:
     return columns(CONTACT_COLUMNS, c), columns(BUNDLE_COLUMNS, b), columns(DUTY_COLUMNS, d)
 
 
+def measures(contacts, bundles, duty, window, target, opening):
+    """The measures of a one-office log, every channel with the same target."""
+    return metrics.measures(contacts, bundles, duty, window, np.full(6, target), opening, np.array([True]))
+
+
 # Office 0 closes when the two late duty rows pass their shift ends (so both overruns are overtime).
 OPENING = [np.array([[W0 - 600, W0 + 1920], [W1 - 200, W1 - 30]])]
 
@@ -199,8 +205,8 @@ def test_staff_hours_and_overtime_are_per_week(m):
 
 
 def test_contacts_per_week_and_queue_length(m):
-    """8 tickets in 2 weeks is 4 a week; 360 client-minutes of waiting over the window."""
-    assert m["contacts_per_week"] == pytest.approx(4.0)
+    """9 contacts (8 tickets and a failed trip) in 2 weeks is 4.5 a week; 360 client-minutes of waiting over the window."""
+    assert m["contacts_per_week"] == pytest.approx(4.5)
     assert m["queue_length_mean"] == pytest.approx((10 + 30 + 40 + 100 + 0 + 100 + 60 + 20) / (W1 - W0))
 
 

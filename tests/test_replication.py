@@ -11,6 +11,7 @@ import pytest
 import simoffice
 from simoffice.build import build_spec
 from simoffice.recorder import OUTCOMES
+from simoffice.spec import WALK_IN
 from simoffice.replication import ClientFactory, office_timetable, simulate_replication
 from simoffice.timetable import DAY
 
@@ -192,7 +193,7 @@ def test_clients_who_renege_come_back_another_day_with_their_return_probability(
 
 
 def test_streams_are_the_spawn_tree_of_one_seed_sequence():
-    """Replication r, office o, source k, week w is SeedSequence(seed).spawn(…)[r].spawn(…)[o].spawn(…)[k].spawn(…)[w]."""
+    """Replication r, zone z, source k, week w is SeedSequence(seed).spawn(…)[r].spawn(…)[o].spawn(…)[k].spawn(…)[w]."""
     from simoffice.replication import SOURCES, stream
 
     spec = build_spec(simoffice.compose("run.seed=99"))
@@ -201,7 +202,7 @@ def test_streams_are_the_spawn_tree_of_one_seed_sequence():
 
 
 def clients(*overrides: str):
-    """The first week's clients of the regional network's first office."""
+    """The first week's clients of the regional network's first zone."""
     spec = build_spec(simoffice.compose(*overrides))
     return ClientFactory(spec, 0, 0, 0).week(0)
 
@@ -220,18 +221,18 @@ def test_a_change_to_one_attribute_leaves_the_other_draws_alone(change):
     for a, b in zip(base, other):
         assert (a.created, a.btype, a.segment, a.informed) == (b.created, b.btype, b.segment, b.informed)
         for v in range(4):
-            assert (a.return_u(v), a.day_u(v)) == (b.return_u(v), b.day_u(v))
+            assert (a.u("return_u", v), a.u("day_u", v)) == (b.u("return_u", v), b.u("day_u", v))
             if "patience" not in change:
-                assert a.patience(v) == b.patience(v)
+                assert a.patience(v, WALK_IN) == b.patience(v, WALK_IN)
             if "service_time" not in change:
-                assert (a.service_time(0, v), a.missing(0, v)) == (b.service_time(0, v), b.missing(0, v))
+                assert (a.service_time(0, v, WALK_IN), a.missing(0, v)) == (b.service_time(0, v, WALK_IN), b.missing(0, v))
 
 
 def test_a_new_service_time_distribution_keeps_each_clients_quantile():
     """Inversion: a client slow under one service-time distribution is slow under another."""
     base = clients()
     other = clients("network.services.status_certificate.service_time.dist=gamma")
-    rows = [(a.service_time(a.services.index(0), 0), b.service_time(b.services.index(0), 0))
+    rows = [(a.service_time(a.services.index(0), 0, WALK_IN), b.service_time(b.services.index(0), 0, WALK_IN))
             for a, b in zip(base, other) if 0 in a.services]
     lognormal, gamma = np.array(rows).T
     assert (np.argsort(lognormal) == np.argsort(gamma)).all()
