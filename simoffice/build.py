@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from simoffice import distributions
+from simoffice import distributions, synthetic
 from simoffice.errors import ConfigError
 from simoffice.profile import ArrivalProfile
 from simoffice.schema import WEEKDAYS
@@ -55,8 +55,10 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
     kind = net.get("kind", "explicit")
     if kind == "mmc":
         return _mmc(net, design, run, schedule.name)
-    if kind != "explicit":
-        raise ConfigError("network.kind", "'explicit' or 'mmc'", kind)
+    if kind == "synthetic":
+        net = _synthetic(net, schedule, hours)
+    elif kind != "explicit":
+        raise ConfigError("network.kind", "'synthetic', 'explicit' or 'mmc'", kind)
     return _explicit(net, schedule, hours, design, run)
 
 
@@ -238,6 +240,8 @@ def _segments(net: Mapping[str, Any]) -> tuple[Segment, ...]:
         key = f"network.segments.{name}"
         patience = s.get("patience")
         channels = s.get("channels") or {"walk_in": 1.0}
+        if not isinstance(channels, Mapping):
+            raise ConfigError(f"{key}.channels", f"a mapping channel -> weight, channels {list(CHOOSABLE)}", channels)
         segments.append(Segment(
             name=name,
             share=share,
@@ -276,7 +280,9 @@ def _services(net: Mapping[str, Any]) -> tuple[tuple[Service, ...], tuple[str, .
         escalation = _prob(s.get("escalation_prob", 0.0), f"{key}.escalation_prob")
         expert_time = _dist_or_none(s.get("expert_time"), f"{key}.expert_time")
         if escalation > 0 and expert_time is None:
-            raise ConfigError(f"{key}.expert_time", "a distribution (escalation_prob > 0)", None)
+            raise ConfigError(f"{key}.expert_time",
+                              f"a distribution of the expert centre's working minutes, since escalation_prob = {escalation:g} > 0",
+                              None)
         services.append(Service(
             name=name,
             skill=skills.index(skill),
@@ -335,13 +341,16 @@ def _shifts(cfg: Mapping[str, Any], key: str) -> tuple[Shift, ...]:
 
 
 def _desk_groups(cfgs: Any, key: str, skills: tuple[str, ...], shifts: tuple[Shift, ...], where: str,
-                 cross_trained: bool = False, mobile: bool = False) -> tuple[DeskGroup, ...]:
+                 cross_trained: bool = False, mobile: bool = False, centre: bool = False) -> tuple[DeskGroup, ...]:
     """Desk groups of a unit; ``mobile``: staffed by ``count`` during every stop
-    (recorded as shift 0 of the route)."""
+    (recorded as shift 0 of the route); ``centre``: a centre's desks serve every
+    client (``serves: all``)."""
     shift_names = tuple(s.name for s in shifts)
     groups = []
     for g_i, g in enumerate(_nonempty(cfgs, key, "desk group")):
         gkey = f"{key}[{g_i}]"
+        if not isinstance(g, Mapping):
+            raise ConfigError(gkey, "a desk group {name, skills, staff}", g)
         g_skills = _nonempty(g.get("skills"), f"{gkey}.skills", "skill")
         for s_i, sk in enumerate(g_skills):
             if sk not in skills:
@@ -355,7 +364,10 @@ def _desk_groups(cfgs: Any, key: str, skills: tuple[str, ...], shifts: tuple[Shi
                 if shift not in shift_names:
                     raise ConfigError(f"{gkey}.staff.{shift}", f"a shift of {where}, one of {list(shift_names)}", shift)
                 staff.append((shift_names.index(shift), _int(count, f"{gkey}.staff.{shift}", 0)))
-            serves = _choice(g.get("serves", "all"), f"{gkey}.serves", DESK_SERVES)
+            serves = g.get("serves", "all")
+            if centre and serves != "all":
+                raise ConfigError(f"{gkey}.serves", "'all' (a centre's desks serve every client it has)", serves)
+            serves = _choice(serves, f"{gkey}.serves", DESK_SERVES)
         groups.append(DeskGroup(str(g.get("name")), frozenset(skills.index(s) for s in g_skills), tuple(staff), serves))
     if len({g.name for g in groups}) < len(groups):
         raise ConfigError(key, "desk groups with unique names", [g.name for g in groups])
@@ -373,17 +385,23 @@ def staffed_skills(unit: Office) -> frozenset[int]:
 def _slots(cfg: Any, key: str) -> Slots | None:
     if cfg is None:
         return None
+    if not isinstance(cfg, Mapping):
+        raise ConfigError(key, "a slot calendar {slot_min, per_slot}" + (" or null" if key.endswith("appointments") else ""), cfg)
     slot_min = _int(cfg.get("slot_min", 30), f"{key}.slot_min", 1)
+    if slot_min > DAY:
+        raise ConfigError(f"{key}.slot_min", f"an integer from 1 to {DAY} (a slot within a day)", slot_min)
     return Slots(slot_min, _int(cfg.get("per_slot", 1), f"{key}.per_slot", 1))
 
 
 def _centre(cfg: Mapping[str, Any], key: str, kind: str, schedule: Schedule, default_hours: tuple,
             skills: tuple[str, ...], **extra) -> Office:
+    if not isinstance(cfg, Mapping):
+        raise ConfigError(key, "a centre {desk_groups, opening_hours, shifts, …} or null for none", cfg)
     shifts = schedule.shifts if cfg.get("shifts") is None else _shifts(cfg.get("shifts"), f"{key}.shifts")
-    where = f"schedule '{schedule.name}'" if cfg.get("shifts") is None else key
+    where = f"schedule '{schedule.name}'" if cfg.get("shifts") is None else f"{key}.shifts"
     hours = cfg.get("opening_hours")
     opening = default_hours if hours is None else _opening(hours, f"{key}.opening_hours")
-    groups = _desk_groups(cfg.get("desk_groups"), f"{key}.desk_groups", skills, shifts, where)
+    groups = _desk_groups(cfg.get("desk_groups"), f"{key}.desk_groups", skills, shifts, where, centre=True)
     return Office(kind.replace("_", " "), 0.0, groups, opening, kind=kind, shifts=shifts, **extra)
 
 
@@ -392,17 +410,25 @@ def _stops(route: Mapping[str, Any], key: str, zone_names: tuple[str, ...]) -> t
     gap = _num(route.get("travel_between_stops_min", 30.0), f"{key}.travel_between_stops_min", 0)
     for i, st in enumerate(_nonempty(route.get("stops"), f"{key}.stops", "stop")):
         k = f"{key}.stops[{i}]"
+        if not isinstance(st, Mapping):
+            raise ConfigError(k, "a stop {zone, weekday, hours}", st)
         zone = st.get("zone")
         if zone not in zone_names:
             raise ConfigError(f"{k}.zone", f"a zone of network.zones, one of {list(zone_names)}", zone)
+        day = _weekday(st.get("weekday"), f"{k}.weekday")
         lo, hi = parse_hours(st.get("hours"), f"{k}.hours")
-        stops.append(Stop(zone_names.index(zone), _weekday(st.get("weekday"), f"{k}.weekday"), lo, hi))
+        stops.append(Stop(zone_names.index(zone), day, lo, hi))
     by_day = sorted(range(len(stops)), key=lambda i: (stops[i].weekday, stops[i].start))
     for a, b in zip(by_day, by_day[1:]):
         if stops[a].weekday == stops[b].weekday and stops[b].start < stops[a].end + gap:
-            raise ConfigError(f"{key}.stops[{b}].hours",
-                              f"a start at least travel_between_stops_min ({gap:g} min) after the stop before it ends",
-                              route["stops"][b].get("hours"))
+            end, earliest = stops[a].end, math.ceil(stops[a].end + gap)
+            when = (f"a start at or after {earliest // 60:02d}:{earliest % 60:02d}" if earliest < DAY
+                    else "another weekday")
+            raise ConfigError(
+                f"{key}.stops[{b}].hours",
+                f"{when} (stops[{a}] that day ends at {end // 60:02d}:{end % 60:02d}, "
+                f"then travel_between_stops_min = {gap:g})",
+                route["stops"][b].get("hours"))
     return tuple(stops)
 
 
@@ -418,8 +444,12 @@ def _zones(net: Mapping[str, Any], units: list[Office], segments: tuple[Segment,
     names = {u.name: i for i, u in enumerate(units) if u.physical}
     seg_names = tuple(s.name for s in segments)
     zones = []
+    if not isinstance(cfg, Mapping):
+        raise ConfigError("network.zones", "a mapping zone name -> {population, travel_min, …}, or null", cfg)
     for z, (name, zc) in enumerate(cfg.items()):
         key = f"network.zones.{name}"
+        if not isinstance(zc, Mapping):
+            raise ConfigError(key, "a zone {population, segment_mix, rural, travel_min}", zc)
         population = _num(zc.get("population"), f"{key}.population", 0)
         mix = zc.get("segment_mix")
         if mix is None:
@@ -428,9 +458,18 @@ def _zones(net: Mapping[str, Any], units: list[Office], segments: tuple[Segment,
             probs = _weights(mix, f"{key}.segment_mix", seg_names, "segment")
             weights = tuple(p / s.share if s.share > 0 else 0.0 for p, s in zip(probs, segments))
         travel = {}
-        for point, minutes in (zc.get("travel_min") or {}).items():
+        travel_cfg = zc.get("travel_min") or {}
+        if not isinstance(travel_cfg, Mapping):
+            raise ConfigError(f"{key}.travel_min", "a mapping service point -> one-way minutes", travel_cfg)
+        for point, minutes in travel_cfg.items():
             if point not in names:
                 raise ConfigError(f"{key}.travel_min.{point}", f"a service point (office or mobile route), one of {list(names)}", point)
+            unit = units[names[point]]
+            if unit.kind == MOBILE_OFFICE and not any(st.zone == z for st in unit.stops):
+                stops_in = sorted({list(cfg)[st.zone] for st in unit.stops})
+                raise ConfigError(f"{key}.travel_min.{point}",
+                                  f"a service point that serves zone '{name}' (mobile route '{point}' stops only in {stops_in})",
+                                  point)
             travel[names[point]] = _num(minutes, f"{key}.travel_min.{point}", 0)
         for i, u in enumerate(units):
             if u.kind == MOBILE_OFFICE and any(st.zone == z for st in u.stops):
@@ -445,6 +484,8 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
     segments = _segments(net)
     services, skills, agencies = _services(net)
     bundles = _bundles(net, services, segments)
+    if net.get("zones") is not None and not isinstance(net.get("zones"), Mapping):
+        raise ConfigError("network.zones", "a mapping zone name -> {population, travel_min, …}, or null", net.get("zones"))
     has_zones = bool(net.get("zones"))
     zone_names = tuple(net.get("zones") or ())
     units: list[Office] = []
@@ -468,20 +509,33 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
         if office_agencies is None:
             present = frozenset(range(len(agencies)))
         else:
+            if not isinstance(office_agencies, (list, tuple)) or not office_agencies:
+                raise ConfigError(f"{key}.agencies", f"a non-empty list of agencies out of {list(agencies)}, or null for all",
+                                  office_agencies)
             for a_i, a in enumerate(office_agencies):
                 if a not in agencies:
                     raise ConfigError(f"{key}.agencies[{a_i}]", f"an agency of some service, one of {list(agencies)}", a)
             present = frozenset(agencies.index(a) for a in office_agencies)
         hours = o.get("opening_hours")
         opening = default_hours if hours is None else _opening(hours, f"{key}.opening_hours")
+        slots = _slots(o.get("appointments"), f"{key}.appointments")
+        video_stations = _int(o.get("video_stations", 0), f"{key}.video_stations", 0)
+        if slots is None and video_stations == 0:
+            for g_i, g in enumerate(groups):
+                if g.serves == "appointment":
+                    raise ConfigError(f"{key}.desk_groups[{g_i}].serves",
+                                      "'all' or 'walk_in' (the office takes no appointments: no appointments calendar "
+                                      "and no video_stations)", g.serves)
         units.append(Office(name, per_week, groups, opening, kind=OFFICE, shifts=schedule.shifts, agencies=present,
-                            slots=_slots(o.get("appointments"), f"{key}.appointments"),
-                            video_stations=_int(o.get("video_stations", 0), f"{key}.video_stations", 0)))
+                            slots=slots, video_stations=video_stations))
     for r_i, route in enumerate(net.get("mobile_routes") or []):
         key = f"network.mobile_routes[{r_i}]"
+        if not isinstance(route, Mapping):
+            raise ConfigError(key, "a mobile route {name, desk_groups, stops, …}", route)
         name = unique_name(route.get("name"), f"{key}.name")
         if not has_zones:
-            raise ConfigError(key, "network.zones (a mobile route stops in zones)", name)
+            raise ConfigError("network.zones", f"zones for the stops of mobile route '{name}' ({key})",
+                              net.get("zones"))
         stops = _stops(route, key, zone_names)
         groups = _desk_groups(route.get("desk_groups"), f"{key}.desk_groups", skills, (), key, mobile=True)
         units.append(Office(name, 0.0, groups, (None,) * 7, kind=MOBILE_OFFICE, agencies=frozenset(range(len(agencies))),
@@ -507,17 +561,23 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
         vc = net["video_centre"]
         key = "network.video_centre"
         video_centre = len(units)
-        units.append(_centre(vc, key, VIDEO_CENTRE, schedule, default_hours, skills,
-                             slots=_slots(vc.get("slots") or {}, f"{key}.slots")))
+        slots = _slots(vc.get("slots") or {}, f"{key}.slots") if isinstance(vc, Mapping) else None
+        units.append(_centre(vc, key, VIDEO_CENTRE, schedule, default_hours, skills, slots=slots))
         connect_min = _num(vc.get("connect_min", 5.0), f"{key}.connect_min", 0)
     expert = None
     if net.get("expert_centre") is not None:
         ec = net["expert_centre"]
         key = "network.expert_centre"
+        if not isinstance(ec, Mapping):
+            raise ConfigError(key, "a centre {desk_groups, shifts} or null for none", ec)
         shifts = schedule.shifts if ec.get("shifts") is None else _shifts(ec.get("shifts"), f"{key}.shifts")
-        where = f"schedule '{schedule.name}'" if ec.get("shifts") is None else key
-        expert = ExpertCentre(_desk_groups(ec.get("desk_groups"), f"{key}.desk_groups", skills, shifts, where), shifts)
+        where = f"schedule '{schedule.name}'" if ec.get("shifts") is None else f"{key}.shifts"
+        expert = ExpertCentre(_desk_groups(ec.get("desk_groups"), f"{key}.desk_groups", skills, shifts, where,
+                                           centre=True), shifts)
     appointments = _appointments(net.get("appointments") or {})
+    choice = net.get("choice") or {}
+    if not isinstance(choice, Mapping):
+        raise ConfigError("network.choice", "a mapping {scale_min, day_value_min}", choice)
     spec = ModelSpec(
         name=str(net.get("name")),
         skills=skills,
@@ -540,16 +600,18 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
         connect_min=connect_min,
         expert=expert,
         appointments=appointments,
-        choice_scale_min=_num((net.get("choice") or {}).get("scale_min", 20.0), "network.choice.scale_min", 0, strict=True),
-        choice_day_value_min=_num((net.get("choice") or {}).get("day_value_min", 60.0), "network.choice.day_value_min", 0),
+        choice_scale_min=_num(choice.get("scale_min", 20.0), "network.choice.scale_min", 0, strict=True),
+        choice_day_value_min=_num(choice.get("day_value_min", 60.0), "network.choice.day_value_min", 0),
         staff_cost_per_hour=_num(net.get("staff_cost_per_hour", 35.0), "network.staff_cost_per_hour", 0),
     )
-    _check_reachable(spec, has_zones)
+    _check_reachable(spec, net)
     return spec
 
 
 def _appointments(a: Mapping[str, Any]) -> Appointments:
     key = "network.appointments"
+    if not isinstance(a, Mapping):
+        raise ConfigError(key, "a mapping {booking_horizon_days, no_show_prob, lateness, priority, when_full}", a)
     return Appointments(
         horizon_days=_int(a.get("booking_horizon_days", 10), f"{key}.booking_horizon_days", 1),
         no_show_prob=_prob(a.get("no_show_prob", 0.12), f"{key}.no_show_prob", below_one=True),
@@ -565,54 +627,127 @@ def serves_need(unit: Office, service: Service, staffed: frozenset[int] | None =
     return service.skill in staffed and (not unit.agencies or service.agency in unit.agencies)
 
 
-def _check_reachable(spec: ModelSpec, has_zones: bool) -> None:
-    """Every need a zone's clients may have can be handled somewhere they can go;
-    every channel a segment uses exists; every remote service has staff for it."""
+def _check_reachable(spec: ModelSpec, net: Mapping[str, Any]) -> None:
+    """Every need a zone's clients may have can be handled at a service point
+    they reach (walking in is every client's last resort); every channel a
+    segment uses exists; every remote service has staff for it."""
+    has_zones = bool(net.get("zones"))
     skills, services, units = spec.skills, spec.services, spec.offices
     staffed = [staffed_skills(u) for u in units]
-    used = sorted({j for b in spec.bundles for j in b.needs})
-    for z_i, zone in enumerate(spec.zones):
+    # Skills of staffed desk groups that take walk-in clients.
+    walk_in = [frozenset().union(*(g.skills for g in u.desk_groups
+                                   if g.serves != "appointment" and any(n > 0 for _, n in g.staff)))
+               for u in units]
+    for zone in spec.zones:
         if zone.bundles_per_week <= 0:
             continue
-        for j in used:
+        # The bundles the zone's clients can have (as the client factory draws them).
+        mine = [b for b in spec.bundles
+                if b.share > 0 and any(p * w > 0 for p, w in zip(b.segment_probs, zone.segment_weights))]
+        mine = mine or [b for b in spec.bundles if b.share > 0]
+        needs = sorted({j for b in mine for j in b.needs if services[j].proactive_share < 1})
+        for j in needs:
             svc = services[j]
-            if not any(serves_need(units[u], svc, staffed[u]) for u, _ in zone.travel):
-                if has_zones:
-                    raise ConfigError(f"network.zones.{zone.name}.travel_min",
-                                      f"a service point with staffed desks for service '{svc.name}' (skill '{skills[svc.skill]}', agency '{spec.agencies[svc.agency]}')",
-                                      [units[u].name for u, _ in zone.travel])
-                o = zone.travel[0][0]
-                if svc.skill not in staffed[o]:
-                    raise ConfigError(f"network.offices[{o}].desk_groups",
-                                      f"a staffed desk group with skill '{skills[svc.skill]}' (service '{svc.name}')",
-                                      sorted(skills[s] for s in staffed[o]))
-                raise ConfigError(f"network.offices[{o}].agencies",
-                                  f"agency '{spec.agencies[svc.agency]}' (service '{svc.name}')",
-                                  sorted(spec.agencies[a] for a in units[o].agencies))
+            if any(serves_need(units[u], svc, walk_in[u]) for u, _ in zone.travel):
+                continue
+            skill, agency = skills[svc.skill], spec.agencies[svc.agency]
+            if has_zones:
+                given = dict(net["zones"][zone.name].get("travel_min") or {})
+                for u, minutes in zone.travel:  # mobile routes stopping in the zone
+                    given.setdefault(units[u].name, minutes)
+                raise ConfigError(f"network.zones.{zone.name}.travel_min",
+                                  f"a service point with agency '{agency}' and a staffed desk with skill '{skill}' "
+                                  f"taking walk-in clients, for service '{svc.name}'", given)
+            o = zone.travel[0][0]
+            if svc.skill not in walk_in[o]:
+                raise ConfigError(f"network.offices[{o}].desk_groups",
+                                  f"a staffed desk group with skill '{skill}' (service '{svc.name}') "
+                                  "that takes walk-in clients", sorted(skills[s] for s in walk_in[o]))
+            raise ConfigError(f"network.offices[{o}].agencies", f"agency '{agency}' (service '{svc.name}')",
+                              net["offices"][o].get("agencies"))
     channel_unit = {"phone": spec.contact_centre, "video": spec.video_centre}
     has_slots = any(u.slots is not None for u in units if u.kind == OFFICE)
     for seg in spec.segments:
+        given = net["segments"][seg.name].get("channels") or {}
         for c, w in zip(CHOOSABLE, seg.channels):
             if w <= 0:
                 continue
+            key = f"network.segments.{seg.name}.channels.{c}"
             if c in channel_unit and channel_unit[c] is None:
                 block = "contact_centre" if c == "phone" else "video_centre"
-                raise ConfigError(f"network.segments.{seg.name}.channels.{c}", f"0 (the network has no {block})", w)
+                raise ConfigError(key, f"0 (the network has no {block})", given.get(c))
             if c == "appointment" and not has_slots:
-                raise ConfigError(f"network.segments.{seg.name}.channels.{c}",
-                                  "0 (no office has an appointments calendar)", w)
+                raise ConfigError(key, "0 (no office has an appointments calendar)", given.get(c))
+    used = sorted({j for b in spec.bundles for j in b.needs})
     for j in used:
         svc = services[j]
         key = f"network.services.{svc.name}"
+        skill = skills[svc.skill]
         if svc.phone != PHONE_NONE and spec.contact_centre is not None and svc.skill not in staffed[spec.contact_centre]:
-            raise ConfigError(f"{key}.phone", f"'none', or a contact-centre agent with skill '{skills[svc.skill]}'", PHONE_MODES[svc.phone])
+            raise ConfigError(f"{key}.phone", f"'none', or a staffed contact-centre agent with skill '{skill}'",
+                              PHONE_MODES[svc.phone])
         if svc.video and spec.video_centre is not None and svc.skill not in staffed[spec.video_centre]:
-            raise ConfigError(f"{key}.video", f"false, or a video-centre advisor with skill '{skills[svc.skill]}'", True)
+            raise ConfigError(f"{key}.video", f"false, or a staffed video-centre advisor with skill '{skill}'", True)
         if svc.escalation_prob > 0:
+            given = net["services"][svc.name].get("escalation_prob")
             if spec.expert is None:
-                raise ConfigError(f"{key}.escalation_prob", "0 (the network has no expert_centre)", svc.escalation_prob)
+                raise ConfigError(f"{key}.escalation_prob", "0 (the network has no expert_centre)", given)
             if not any(svc.skill in g.skills and any(n > 0 for _, n in g.staff) for g in spec.expert.desk_groups):
-                raise ConfigError(f"{key}.escalation_prob", f"0, or an expert with skill '{skills[svc.skill]}'", svc.escalation_prob)
+                raise ConfigError(f"{key}.escalation_prob", f"0, or a staffed expert with skill '{skill}'", given)
+
+
+def _synthetic(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple) -> dict:
+    """Check a synthetic network's generator parameters and catalogue, then
+    generate the explicit network it describes (see :mod:`simoffice.synthetic`)."""
+    key = "network"
+    offices = _int(net.get("offices"), f"{key}.offices", 1)
+    zones = 3 * offices if net.get("zones") is None else _int(net.get("zones"), f"{key}.zones", 1)
+    rural_share = _prob(net.get("rural_share"), f"{key}.rural_share")
+    if 0 < rural_share < 1 and zones < 2:
+        raise ConfigError(f"{key}.zones", "at least 2 zones when 0 < rural_share < 1 (an urban and a rural one)",
+                          zones)
+    params = {
+        "offices": offices,
+        "zones": zones,
+        "population": _num(net.get("population"), f"{key}.population", 0, strict=True),
+        "rural_share": rural_share,
+        "seed": _int(net.get("seed"), f"{key}.seed", 0),
+        "office_spacing_km": _num(net.get("office_spacing_km"), f"{key}.office_spacing_km", 0, strict=True),
+        "speed_kmh": _num(net.get("speed_kmh"), f"{key}.speed_kmh", 0, strict=True),
+        "reachable_offices": _int(net.get("reachable_offices"), f"{key}.reachable_offices", 1),
+        "staffing_beta": _num(net.get("staffing_beta"), f"{key}.staffing_beta", 0),
+        "max_utilisation": _num(net.get("max_utilisation"), f"{key}.max_utilisation", 0, strict=True),
+        "mobile_routes": _bool(net.get("mobile_routes"), f"{key}.mobile_routes"),
+        "mobile_threshold_min": _num(net.get("mobile_threshold_min"), f"{key}.mobile_threshold_min", 0),
+        "mobile_stops_per_route": _int(net.get("mobile_stops_per_route"), f"{key}.mobile_stops_per_route", 1),
+        "contact_centre": _bool(net.get("contact_centre"), f"{key}.contact_centre"),
+        "video_centre": _bool(net.get("video_centre"), f"{key}.video_centre"),
+        "expert_centre": _bool(net.get("expert_centre"), f"{key}.expert_centre"),
+        "bundles_per_1000_per_week": _num(net.get("bundles_per_1000_per_week", 1.0),
+                                          f"{key}.bundles_per_1000_per_week", 0),
+    }
+    if params["max_utilisation"] > 1:
+        raise ConfigError(f"{key}.max_utilisation", "a number in (0, 1]", params["max_utilisation"])
+    if params["mobile_stops_per_route"] > 10:  # two stops on each of five weekdays
+        raise ConfigError(f"{key}.mobile_stops_per_route", "an integer from 1 to 10 (two stops a weekday at most)",
+                          params["mobile_stops_per_route"])
+    # The generator sizes staff from the catalogue: check it first, under its own key paths.
+    segments = _segments(net)
+    services, _, _ = _services(net)
+    _bundles(net, services, segments)
+    mix = net.get("rural_segment_mix")
+    if mix is not None:
+        _weights(mix, f"{key}.rural_segment_mix", tuple(s.name for s in segments), "segment")
+    choice = net.get("choice") or {}
+    _num(choice.get("scale_min", 20.0), f"{key}.choice.scale_min", 0, strict=True)
+    _num(choice.get("day_value_min", 60.0), f"{key}.choice.day_value_min", 0)
+    open_min = sum(h[1] - h[0] for h in default_hours if h is not None)
+    if open_min <= 0:
+        raise ConfigError("schedule.opening_hours", "some opening hours in the week (staff are sized on them)",
+                          default_hours)
+    # Longest shift first: it covers the opening hours, the next one the daily peak.
+    shifts = sorted(schedule.shifts, key=lambda sh: -(sh.end - sh.start) * len(sh.days))
+    return synthetic.generate({**net, **params}, [sh.name for sh in shifts], open_min_per_week=open_min)
 
 
 def _mmc(net: Mapping[str, Any], design: Design, run: Run, schedule_name: str) -> ModelSpec:

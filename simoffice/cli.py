@@ -38,11 +38,28 @@ def format_summary(summary: dict) -> str:
     """The summary measures as a small text table."""
     lines = [f"{'measure':<30} {'mean':>10}  {'95 % interval':<22} unit"]
     for name, m in summary["measures"].items():
+        if m["mean"] is None and not m["n"]:
+            continue  # not applicable to this network (no expert centre …)
         unit = UNITS.get(name, "")
         scale, shown = (100.0, "%") if unit == "share" else (1.0, unit)
         mean = "—" if m["mean"] is None else f"{m['mean'] * scale:.2f}"
         ci = "" if m["ci_low"] is None else f"{m['ci_low'] * scale:.2f} – {m['ci_high'] * scale:.2f}"
         lines.append(f"{name:<30} {mean:>10}  {ci:<22} {shown}")
+    return "\n".join(lines)
+
+
+def format_channels(summary: dict) -> str:
+    """Contacts, mean wait, service level and abandonment per channel, when there are several."""
+    by_channel = summary.get("groups", {}).get("channel", {})
+    if len(by_channel) < 2:
+        return ""
+    lines = [f"\n{'channel':<12} {'contacts/week':>14} {'mean wait':>10} {'service level':>14} {'abandoned':>10}"]
+    for channel, ms in by_channel.items():
+        def fmt(name, scale=1.0, suffix=""):
+            v = ms.get(name, {}).get("mean")
+            return "—" if v is None else f"{v * scale:.1f}{suffix}"
+        lines.append(f"{channel:<12} {fmt('contacts_per_week'):>14} {fmt('wait_mean_min', suffix=' min'):>10} "
+                     f"{fmt('service_level', 100, ' %'):>14} {fmt('abandonment_rate', 100, ' %'):>10}")
     return "\n".join(lines)
 
 
@@ -64,6 +81,9 @@ def run(cfg: DictConfig) -> float | None:
           f"design={meta['design']}, {meta['replications']} replications × {meta['weeks']} weeks "
           f"in {time.perf_counter() - started:.1f} s")
     print(format_summary(results.summary))
+    channels = format_channels(results.summary)
+    if channels:
+        print(channels)
     print(f"\nResults: {out_dir}\nReport:  {out_dir / 'report.html'}")
     return results.summary["measures"]["wait_mean_min"]["mean"]
 

@@ -254,7 +254,7 @@ class Journey:
         costs = []
         for u, travel in cands:
             cost = 2.0 * travel
-            if c.informed and self.day_value:
+            if (c.informed or self.kind[u] == MOBILE_OFFICE) and self.day_value:
                 w = self.timetable_for(u, c.zone).next_window(now)
                 cost += math.inf if w is None else (w[0] // DAY - now // DAY) * self.day_value
             costs.append(cost)
@@ -274,19 +274,25 @@ class Journey:
         tt = self.access[u]
         return tt.get(zone, EMPTY) if isinstance(tt, dict) else tt
 
-    def _when(self, c: Client, tt, first: bool, v: int) -> float | None:
+    def _when(self, c: Client, tt, first: bool, v: int, informed: bool = False) -> float | None:
         """When contact ``v`` happens at a unit with timetable ``tt`` (None: always
         open): now for a first contact (the next open time for a client who knows
-        the hours), else at the usual time of a day from ``return_after_days`` on."""
+        the hours, or is ``informed`` of them), else at the usual time of a day
+        from ``return_after_days`` on."""
         now = self.env.now
         if first:
-            if tt is None or not c.informed or tt.is_open(now):
+            if tt is None or not (c.informed or informed) or tt.is_open(now):
                 return now
             window = tt.next_window(now)
         else:
             day_start = (int(now // DAY) + self.return_days) * DAY
-            if tt is None:
-                window = (day_start, day_start + DAY) if day_start < self.spec.run.horizon else None
+            if tt is None:  # online: on a day when clients seek service (demand in the profile)
+                day = day_start // DAY
+                for _ in range(7):
+                    if self.profile.weights[(self.start_weekday + int(day)) % 7].sum() > 0:
+                        break
+                    day += 1
+                window = (day * DAY, day * DAY + DAY) if day * DAY < self.spec.run.horizon else None
             else:
                 window = tt.next_window(max(day_start, now))
         if window is None:
@@ -317,8 +323,9 @@ class Journey:
         if unit is None:
             unit, travel = self.choose_unit(c, v, self.walk[c.zone][c.services[c.open[0]]], now)
         tt = self.timetable_for(unit, c.zone)
-        channel = MOBILE if self.kind[unit] == MOBILE_OFFICE else WALK_IN
-        self._at(self._when(c, tt, first, v), self.visit, c, unit, channel)
+        mobile = self.kind[unit] == MOBILE_OFFICE
+        # A mobile office's visit day is known in the zones on its route: clients wait for it.
+        self._at(self._when(c, tt, first, v, informed=mobile), self.visit, c, unit, MOBILE if mobile else WALK_IN)
 
     # --- contacts --------------------------------------------------------------------
     def _start_contact(self, c: Client, unit: int) -> None:
@@ -419,7 +426,8 @@ class Journey:
 
     def book(self, c: Client, channel: int, v: int, first: bool) -> None:
         """Book a slot from the next day on, within the booking horizon (or later,
-        if the client waits); without one the client walks in instead."""
+        if the client waits, past the end of the run if need be); without one
+        the client walks in instead."""
         now = self.env.now
         if channel == APPOINTMENT:
             unit, _ = self.choose_unit(c, v, self.booked[c.zone][c.services[c.open[0]]], now)
@@ -431,6 +439,8 @@ class Journey:
         slot = cal.book(earliest, latest)
         if slot is None and self.appt.when_full == "wait":
             slot = cal.book(latest, math.inf)
+            if slot is None:  # every slot of the run is taken: the client's lies past the horizon
+                return  # and the bundle stays open
         if slot is None:
             self.plan_walk_in(c, v, first, now, unit if channel == APPOINTMENT else None)
             return
@@ -468,7 +478,11 @@ class Journey:
         if c.home:
             self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
             return
-        joint, _ = self.choose_unit(c, c.visits - 1, self.joint[c.zone][c.services[needs[0]]], now)
+        cands = self.joint[c.zone][c.services[needs[0]]]
+        if not cands:  # no joint service point for this need: connects from home after all
+            self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
+            return
+        joint, _ = self.choose_unit(c, c.visits - 1, cands, now)
         travel = self._trip(c, joint)
         if not self.timetables[joint].is_open(now):
             c.failed_trips += 1
@@ -550,7 +564,7 @@ class Journey:
                 when = None if window is None else window[0]
             self._at(when, self.call, c)
             return
-        if outcome == SENT_AWAY and not c.served_this_visit and tk.channel != PHONE:
+        if outcome == SENT_AWAY and not c.served_this_visit and self.kind[tk.unit] in (OFFICE, MOBILE_OFFICE):
             c.failed_trips += 1
         self.end_visit(c, t, left_early=True)
 

@@ -142,7 +142,10 @@ def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, f
     bad_trip = np.zeros(len(trips), bool)
     np.logical_or.at(bad_trip, inverse, (o == CLOSED) | (o == SENT_AWAY))
     r["failed_trip_rate"] = _share(bad_trip & ~served_trip)
-    r["contacts_per_week"] = float(inw.sum() / weeks)
+    # A contact is a trip, call, session or no-show: tickets of one visit (re-queues, a
+    # video client connected at a joint service point) are one contact.
+    contact_keys = contacts["bundle"][inw] * 1000 + contacts["visit"][inw]
+    r["contacts_per_week"] = float(len(np.unique(contact_keys)) / weeks)
     if bundles is not None:
         # Bundles created in the window and ended by the end of the run.
         b_in = (bundles["created_min"] >= w0) & (bundles["created_min"] < w1)
@@ -150,7 +153,9 @@ def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, f
         ended = status != OPEN
         visits = bundles["visits"][b_in][ended]
         r["visits_per_bundle_mean"] = _mean(visits.astype(float))
-        r["one_visit_resolution"] = _share((status[ended] == SETTLED) & (visits == 1))
+        # Bundles delivered proactively (no contact) are left out.
+        contacted = visits > 0
+        r["one_visit_resolution"] = _share((status[ended][contacted] == SETTLED) & (visits[contacted] == 1))
         settled = status == SETTLED
         days = (bundles["end_min"][b_in][settled] - bundles["first_visit_min"][b_in][settled]) / 1440.0
         r["bundle_completion_days_mean"] = _mean(days[~np.isnan(days)])

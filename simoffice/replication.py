@@ -13,6 +13,9 @@ the visit limit) leaves the others' draws as they were (common random numbers).
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import numpy as np
 import simpy
 
@@ -98,7 +101,8 @@ def build_experts(spec: ModelSpec) -> list[Expert]:
     for g in spec.expert.desk_groups:
         for shift_index, count in g.staff:
             duty = _duty(spec, spec.expert.shifts[shift_index])
-            experts.extend(Expert(len(experts) + i, g.skills, duty) for i in range(count))
+            first = len(experts)
+            experts.extend(Expert(first + i, g.skills, duty) for i in range(count))
     return experts
 
 
@@ -233,6 +237,21 @@ def _arrivals(env, factory: ClientFactory, journey: Journey, weeks: int):
             journey.arrive(c)
 
 
+@contextmanager
+def _few_collections():
+    """Collect cyclic garbage rarely while the model runs: it allocates many small
+    objects that live for a while (clients, tickets, events) and would otherwise
+    trigger a collection every few hundred allocations."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+
+
 def simulate_replication(spec: ModelSpec, replication: int) -> dict:
     """Run replication ``replication`` and return its contacts, bundles, duty and
     cases logs (dicts of columns), ``tickets_issued`` and each unit's ``opening``
@@ -266,7 +285,8 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict:
         if zone.bundles_per_week > 0:
             env.process(_arrivals(env, ClientFactory(spec, replication, z, z * 10**12), journey, spec.run.weeks))
     horizon = spec.run.horizon
-    env.run(until=horizon)
+    with _few_collections():
+        env.run(until=horizon)
     journey.close_books(horizon)
     out = rec.arrays()
     out["tickets_issued"] = journey.tickets_issued

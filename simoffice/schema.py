@@ -56,7 +56,7 @@ class SegmentConfig:
     priority: int = 0
     return_prob: float = 0.8
     informed_share: float = 1.0
-    channels: Dict[str, float] = field(default_factory=lambda: {"walk_in": 1.0})
+    channels: Optional[Dict[str, float]] = None  # null: walk-in only
     digital_skill: float = 0.5
 
 
@@ -308,6 +308,62 @@ class MMCNetworkConfig:
 
 
 @dataclass
+class SyntheticNetworkConfig:
+    """A network generated from a few parameters (see :mod:`simoffice.synthetic`).
+
+    The catalogue (``segments``, ``services``, ``bundles``, ``arrival_profile``,
+    ``appointments``, ``choice`` …) is written out as in :class:`NetworkConfig`;
+    the generator creates the geography and the service points: ``offices``
+    towns and ``zones`` zones (null: 3 × offices) on a plane, with
+    ``population`` residents of whom ``rural_share`` live in rural zones
+    (``rural_segment_mix``: their client mix; null: the segments' shares).
+    Each office has a square of ``office_spacing_km`` a side of land; travel is
+    straight-line distance at ``speed_kmh``, and each zone can reach its
+    ``reachable_offices`` nearest offices. Staff follow the square-root staffing
+    rule, ``a + staffing_beta × sqrt(a)`` desks rounded, for an offered load of
+    ``a`` desks' worth of work, with at most ``max_utilisation``. Rural zones with no
+    office within ``mobile_threshold_min`` minutes get a weekly stop of a
+    mobile office (``mobile_routes``), at most ``mobile_stops_per_route`` stops
+    a route (two a day above five). ``contact_centre``, ``video_centre`` and
+    ``expert_centre`` add those centres, sized from demand. ``seed`` is the
+    generator's own seed, separate from ``run.seed``: the same seed gives the
+    same network.
+    """
+
+    kind: str = "synthetic"
+    name: str = "synthetic"
+    # The generator.
+    offices: int = 12
+    zones: Optional[int] = None
+    population: float = 250_000.0
+    rural_share: float = 0.25
+    seed: int = 1
+    office_spacing_km: float = 25.0
+    speed_kmh: float = 40.0
+    reachable_offices: int = 3
+    staffing_beta: float = 0.5
+    max_utilisation: float = 0.85
+    rural_segment_mix: Optional[Dict[str, float]] = None
+    mobile_routes: bool = True
+    mobile_threshold_min: float = 30.0
+    mobile_stops_per_route: int = 5
+    contact_centre: bool = True
+    video_centre: bool = True
+    expert_centre: bool = True
+    # The catalogue, as in NetworkConfig.
+    max_visits: int = 6
+    return_after_days: int = 1
+    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
+    segments: Dict[str, SegmentConfig] = MISSING
+    services: Dict[str, ServiceConfig] = MISSING
+    bundles: Dict[str, BundleConfig] = MISSING
+    bundles_per_1000_per_week: float = 7.0
+    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
+    staff_cost_per_hour: float = 35.0
+
+
+@dataclass
 class ScheduleConfig:
     """Opening hours (weekday -> "HH:MM-HH:MM" or null for closed), staff shifts,
     public holidays (ISO dates) and what happens at closing time:
@@ -368,6 +424,7 @@ def register() -> None:
     cs.store(name="schema", node=Config)
     cs.store(group="network", name="schema_network", node=NetworkConfig)
     cs.store(group="network", name="schema_mmc", node=MMCNetworkConfig)
+    cs.store(group="network", name="schema_synthetic", node=SyntheticNetworkConfig)
 
 
 register()

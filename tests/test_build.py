@@ -98,7 +98,7 @@ def case(overrides, path, value, expected, id=None, marks=()):
 
 @pytest.mark.parametrize(
     "network,schedule,design",
-    list(itertools.product(["regional", "single_office", "mmc"], ["five_day", "mon_thu"],
+    list(itertools.product(["regional", "synthetic", "single_office", "mmc"], ["five_day", "mon_thu"],
                            ["siloed", "co_located", "one_stop"])),
     ids=lambda x: x,
 )
@@ -115,7 +115,8 @@ def test_schedules_give_equal_weekly_staff_hours_per_office_and_desk_group():
     five = weekly_staff_hours(build_spec(config("network=regional", "schedule=five_day")))
     mon_thu = weekly_staff_hours(build_spec(config("network=regional", "schedule=mon_thu")))
     assert five.keys() == mon_thu.keys()
-    assert len(five) == 5  # 2 + 2 + 1 desk groups
+    # 2 + 2 + 1 office desk groups, the mobile office's, the contact centre's and the video centre's
+    assert len(five) == 8
     for k in five:
         assert five[k] > 0
         assert mon_thu[k] == pytest.approx(five[k]), k
@@ -421,14 +422,16 @@ def test_desk_group_staff_must_be_given_per_shift_of_the_schedule(shift):
                  id="the only desk group with the skill has staff 0"),
     pytest.param(SILOED, "network.offices[0].desk_groups[1].staff", {}, 0,
                  id="the only desk group with the skill has no staff entry"),
-    pytest.param(("network=regional", "design=co_located"), "network.offices[1].desk_groups[1].staff",
-                 {"full": 0}, 1, id="regional, second office"),
+    pytest.param(SILOED, "network.offices[0].desk_groups[1].serves", "appointment", 0,
+                 id="the only desk group with the skill takes appointments only"),
 ])
 def test_each_service_needs_a_staffed_desk_with_its_skill_in_every_office_with_demand(overrides, path, value, office):
     cfg = with_value(config(*overrides), path, value)
-    # ``got``: the skills of the staffed desk groups (the desk groups themselves are too long to repeat)
+    if value == "appointment":
+        cfg["network"]["offices"][0]["appointments"] = {"slot_min": 20, "per_slot": 1}
+    # ``got``: the skills of the staffed walk-in desk groups (the desk groups themselves are too long to repeat)
     assert_refused(cfg, f"network.offices[{office}].desk_groups", ["family", "housing"],
-                   "a staffed desk group with skill 'pensions' (service 'pension_consultation')")
+                   "a staffed desk group with skill 'pensions' (service 'pension_consultation') that takes walk-in")
 
 
 def test_a_service_without_staffed_desk_is_fine_when_desks_are_cross_trained_or_there_is_no_demand():
@@ -620,3 +623,485 @@ def test_mmc_without_reneging_must_be_stable(arrivals):
     patient = with_value(config(*MMC), "network.arrivals_per_hour", arrivals)
     patient["network"]["patience_mean_min"] = 10
     build_spec(patient)
+
+
+# --- the regional network's blocks: zones, channels, centres, appointments, mobile routes ---
+#
+# ``design=siloed``: desks are not cross-trained, so a desk group's skills are its own.
+
+REG = ("network=regional", "design=siloed")
+ROUTE = "network.mobile_routes[0]"
+CHANNEL = "a known channel, one of ['walk_in', 'appointment', 'phone', 'video', 'online']"
+
+
+def regional(**paths: Any) -> dict:
+    """The regional network (siloed) with the value at each dotted path replaced."""
+    cfg = config(*REG)
+    for path, value in paths.items():
+        with_value(cfg, path, value)
+    return cfg
+
+
+def test_the_regional_network_uses_every_block_and_builds_in_every_design():
+    """The starting point of the checks below: a valid network with every block."""
+    net = config(*REG)["network"]
+    for block in ("zones", "mobile_routes", "contact_centre", "video_centre", "expert_centre", "appointments"):
+        assert net.get(block), block
+    for design in ("siloed", "co_located", "one_stop"):
+        spec = build_spec(config("network=regional", f"design={design}"))
+        assert spec.contact_centre is not None and spec.video_centre is not None and spec.expert is not None
+
+
+@pytest.mark.parametrize("overrides,path,value,expected", [
+    case(REG, "network.segments.families.digital_skill", 1.5, "a probability in [0, 1]"),
+    case(REG, "network.segments.pensioners.digital_skill", -0.1, "a probability in [0, 1]"),
+    case(REG, "network.segments.disabled.digital_skill", "low", "a probability in [0, 1]"),
+    case(REG, "network.services.disability_benefit.escalation_prob", 1.2, "a probability in [0, 1]"),
+    case(REG, "network.services.disability_benefit.escalation_prob", -0.3, "a probability in [0, 1]"),
+    case(REG, "network.services.disability_benefit.follow_up_prob", 1.5, "a probability in [0, 1]"),
+    case(REG, "network.services.disability_benefit.follow_up_prob", -0.1, "a probability in [0, 1]"),
+    case(REG, "network.services.utility_compensation.proactive_share", 1.1, "a probability in [0, 1]"),
+    case(REG, "network.services.utility_compensation.proactive_share", -0.2, "a probability in [0, 1]"),
+    case(REG, "network.appointments.no_show_prob", 1.0, "a probability in [0, 1)"),
+    case(REG, "network.appointments.no_show_prob", -0.05, "a probability in [0, 1)"),
+    case(REG, "network.contact_centre.retry_prob", 1.5, "a probability in [0, 1]"),
+    case(REG, "network.contact_centre.retry_prob", -1, "a probability in [0, 1]"),
+])
+def test_new_probabilities_must_lie_between_0_and_1(overrides, path, value, expected):
+    refuse_value(overrides, path, value, expected)
+
+
+@pytest.mark.parametrize("overrides,path,value,expected", [
+    case(REG, "network.services.status_certificate.phone", "maybe", "one of ['none', 'advise', 'settle']"),
+    case(REG, "network.services.pension_consultation.phone", True, "one of ['none', 'advise', 'settle']"),
+    case(REG, "network.offices[0].desk_groups[0].serves", "walkin", "one of ['all', 'walk_in', 'appointment']"),
+    case(REG, "network.appointments.when_full", "queue", "one of ['walk_in', 'wait']"),
+    case(REG, "network.services.pension_consultation.video", "yes", "true or false"),
+    case(REG, "network.services.child_allowance.online", "true", "true or false"),
+    case(REG, "network.zones.Town.rural", "no", "true or false"),
+    case(REG, "network.appointments.priority", "yes", "true or false"),
+])
+def test_new_named_options_and_switches_must_be_one_of_their_set(overrides, path, value, expected):
+    refuse_value(overrides, path, value, expected)
+
+
+@pytest.mark.parametrize("overrides,path,value,expected", [
+    case(REG, "network.offices[0].appointments.slot_min", 0, "an integer >= 1"),
+    case(REG, "network.offices[1].appointments.slot_min", 7.5, "an integer >= 1"),
+    case(REG, "network.offices[0].appointments.slot_min", 1500, "an integer from 1 to 1440"),
+    case(REG, "network.offices[0].appointments.per_slot", 0, "an integer >= 1"),
+    case(REG, "network.video_centre.slots.slot_min", 0, "an integer >= 1"),
+    case(REG, "network.video_centre.slots.per_slot", 0, "an integer >= 1"),
+    case(REG, "network.appointments.booking_horizon_days", 0, "an integer >= 1"),
+    case(REG, "network.offices[0].video_stations", -1, "an integer >= 0"),
+    case(REG, f"{ROUTE}.desk_groups[0].count", -1, "an integer >= 0"),
+    case(REG, "network.contact_centre.desk_groups[0].staff.day", -2, "an integer >= 0"),
+])
+def test_new_counts_must_be_whole_numbers_at_or_above_their_minimum(overrides, path, value, expected):
+    refuse_value(overrides, path, value, expected)
+
+
+@pytest.mark.parametrize("overrides,path,value,expected", [
+    case(REG, "network.contact_centre.service_level_target_sec", 0, "a number > 0"),
+    case(REG, "network.contact_centre.retry_after_min", -5, "a number >= 0"),
+    case(REG, "network.video_centre.connect_min", -1, "a number >= 0"),
+    case(REG, "network.choice.scale_min", 0, "a number > 0"),
+    case(REG, "network.choice.scale_min", -20, "a number > 0"),
+    case(REG, "network.choice.day_value_min", -1, "a number >= 0"),
+    case(REG, "network.zones.City.population", -1, "a number >= 0"),
+    case(REG, "network.zones.Town.population", "many", "a finite number >= 0"),
+    case(REG, "network.zones.Suburbs.travel_min.City centre", -5, "a number >= 0"),
+    case(REG, "network.zones.Villages north.travel_min.Town centre", float("inf"), "a finite number >= 0"),
+    case(REG, "network.bundles_per_1000_per_week", -1, "a number >= 0"),
+    case(REG, "network.staff_cost_per_hour", -35, "a number >= 0"),
+    case(REG, f"{ROUTE}.travel_between_stops_min", -1, "a number >= 0"),
+    case(REG, f"{ROUTE}.local_travel_min", -10, "a number >= 0"),
+    case(REG, f"{ROUTE}.cost_per_day", -150, "a number >= 0"),
+    case(REG, "network.segments.families.channels.phone", -0.1, "a number >= 0"),
+])
+def test_new_minutes_rates_and_weights_must_be_in_range(overrides, path, value, expected):
+    refuse_value(overrides, path, value, expected)
+
+
+# --- segments' channels ---
+
+@pytest.mark.parametrize("channel", ["fax", "mobile", "Phone"])
+def test_a_segment_channel_must_be_a_known_channel(channel):
+    cfg = regional(**{f"network.segments.pensioners.channels.{channel}": 0.1})
+    assert_refused(cfg, f"network.segments.pensioners.channels.{channel}", channel, CHANNEL)
+
+
+def test_a_segment_channel_weights_must_not_all_be_zero():
+    zeros = {c: 0 for c in ["walk_in", "appointment", "phone", "video", "online"]}
+    refuse_value(REG, "network.segments.families.channels", zeros, "weights with a positive sum")
+
+
+@pytest.mark.parametrize("block,channel,expected", [
+    ("contact_centre", "phone", "0 (the network has no contact_centre)"),
+    ("video_centre", "video", "0 (the network has no video_centre)"),
+])
+def test_a_segment_must_not_use_a_channel_the_network_lacks(block, channel, expected):
+    cfg = regional(**{f"network.{block}": None})
+    families = cfg["network"]["segments"]["families"]["channels"]
+    assert families[channel] > 0
+    assert_refused(cfg, f"network.segments.families.channels.{channel}", families[channel], expected)
+
+
+def test_a_segment_must_not_book_appointments_when_no_office_has_a_calendar():
+    cfg = config(*REG)
+    for office in cfg["network"]["offices"]:
+        office["appointments"] = None
+    weight = cfg["network"]["segments"]["families"]["channels"]["appointment"]
+    assert_refused(cfg, "network.segments.families.channels.appointment", weight,
+                   "0 (no office has an appointments calendar)")
+
+
+def test_the_channel_error_repeats_the_weight_given_not_the_normalised_one():
+    cfg = regional(**{"network.contact_centre": None})
+    for seg in cfg["network"]["segments"].values():
+        seg["channels"] = {c: 10 * w for c, w in seg["channels"].items()}
+    weight = cfg["network"]["segments"]["families"]["channels"]["phone"]
+    assert_refused(cfg, "network.segments.families.channels.phone", weight, "the network has no contact_centre")
+
+
+def test_a_channel_the_network_lacks_is_fine_with_weight_0():
+    """The companion of the checks above: what they must not refuse."""
+    cfg = regional(**{"network.contact_centre": None, "network.video_centre": None})
+    for seg in cfg["network"]["segments"].values():
+        seg["channels"]["phone"] = seg["channels"]["video"] = 0
+    build_spec(cfg)
+
+
+# --- services: phone, video, escalation ---
+
+@pytest.mark.parametrize("skills,service,mode,skill", [
+    (["family", "housing"], "pension_consultation", "settle", "pensions"),
+    (["pensions", "housing"], "status_certificate", "advise", "family"),
+], ids=["settle", "advise"])
+def test_a_phone_service_needs_a_contact_centre_agent_with_its_skill(skills, service, mode, skill):
+    cfg = regional(**{"network.contact_centre.desk_groups[0].skills": skills})
+    assert cfg["network"]["services"][service]["phone"] == mode
+    assert_refused(cfg, f"network.services.{service}.phone", mode,
+                   f"'none', or a staffed contact-centre agent with skill '{skill}'")
+
+
+def test_a_phone_service_needs_an_agent_on_duty_not_just_on_paper():
+    cfg = regional(**{"network.contact_centre.desk_groups[0].staff": {"day": 0}})
+    assert_refused(cfg, "network.services.status_certificate.phone", "advise",
+                   "'none', or a staffed contact-centre agent with skill 'family'")
+
+
+@pytest.mark.parametrize("group", [{"skills": ["family"]}, {"staff": {"full": 0}}], ids=["skill", "staff 0"])
+def test_a_video_service_needs_a_video_advisor_with_its_skill(group):
+    cfg = config(*REG)
+    cfg["network"]["video_centre"]["desk_groups"][0].update(group)
+    assert_refused(cfg, "network.services.pension_consultation.video", True,
+                   "false, or a staffed video-centre advisor with skill 'pensions'")
+
+
+def test_escalation_needs_an_expert_centre():
+    cfg = regional(**{"network.expert_centre": None})
+    given = cfg["network"]["services"]["disability_benefit"]["escalation_prob"]
+    assert_refused(cfg, "network.services.disability_benefit.escalation_prob", given,
+                   "0 (the network has no expert_centre)")
+
+
+def test_escalation_needs_an_expert_time():
+    cfg = regional(**{"network.services.disability_benefit.expert_time": None})
+    assert_refused(cfg, "network.services.disability_benefit.expert_time", None,
+                   "a distribution of the expert centre's working minutes, since escalation_prob = 0.3 > 0")
+
+
+@pytest.mark.parametrize("group", [{"skills": ["family"]}, {"staff": {"full": 0}}], ids=["skill", "staff 0"])
+def test_escalation_needs_an_expert_with_the_skill(group):
+    cfg = config(*REG)
+    cfg["network"]["expert_centre"]["desk_groups"][0].update(group)
+    given = cfg["network"]["services"]["disability_benefit"]["escalation_prob"]
+    assert_refused(cfg, "network.services.disability_benefit.escalation_prob", given,
+                   "0, or a staffed expert with skill 'pensions'")
+
+
+def test_no_escalation_needs_no_expert_centre():
+    """The companion of the checks above: escalation_prob 0 builds without expert centre or time."""
+    cfg = regional(**{"network.expert_centre": None,
+                      "network.services.disability_benefit.escalation_prob": 0,
+                      "network.services.disability_benefit.expert_time": None})
+    assert build_spec(cfg).expert is None
+
+
+# --- centres: contact, video, expert ---
+
+@pytest.mark.parametrize("centre", ["contact_centre", "video_centre", "expert_centre"])
+def test_a_centre_desk_skill_must_be_one_some_service_needs(centre):
+    refuse_value(REG, f"network.{centre}.desk_groups[0].skills[0]", "taxes",
+                 "a skill some service needs, one of ['family', 'housing', 'pensions']")
+
+
+def test_contact_centre_staff_must_name_its_own_shifts():
+    cfg = regional(**{"network.contact_centre.desk_groups[0].staff": {"day": 3, "night": 1}})
+    assert_refused(cfg, "network.contact_centre.desk_groups[0].staff.night", "night",
+                   "a shift of network.contact_centre.shifts, one of ['day']")
+
+
+@pytest.mark.parametrize("centre", ["video_centre", "expert_centre"])
+def test_a_centre_without_own_shifts_uses_the_schedule_shifts(centre):
+    cfg = regional(**{f"network.{centre}.desk_groups[0].staff": {"day": 1}})
+    assert_refused(cfg, f"network.{centre}.desk_groups[0].staff.day", "day",
+                   "a shift of schedule 'five_day', one of ['full', 'peak']")
+
+
+def test_expert_centre_staff_must_name_its_own_shifts_when_it_has_them():
+    cfg = regional(**{"network.expert_centre.shifts": {"office": {"start": "09:00", "end": "17:00",
+                                                                  "days": ["mon", "tue", "wed", "thu", "fri"]}}})
+    assert_refused(cfg, "network.expert_centre.desk_groups[0].staff.full", "full",
+                   "a shift of network.expert_centre.shifts, one of ['office']")
+
+
+@pytest.mark.parametrize("overrides,path,value,expected", [
+    case(REG, "network.contact_centre.shifts.day.end", "07:00", "a time after the start (08:00)"),
+    case(REG, "network.contact_centre.shifts.day.days[0]", "monday", WEEKDAY),
+    case(REG, "network.contact_centre.opening_hours.mon", "18:00-08:00", "a closing time after the opening time"),
+    case(REG, "network.contact_centre.desk_groups", [], "at least one desk group"),
+    case(REG, "network.video_centre.desk_groups[0].skills", [], "at least one skill"),
+])
+def test_centre_shifts_hours_and_desks_are_checked_like_an_office(overrides, path, value, expected):
+    refuse_value(overrides, path, value, expected)
+
+
+@pytest.mark.parametrize("path", ["network.contact_centre.patience", "network.appointments.lateness",
+                                  "network.services.disability_benefit.expert_time"])
+def test_new_distributions_are_checked_like_service_times(path):
+    cfg = with_value(config(*REG), path, {"dist": "exponential", "mean": 0})
+    assert_refused(cfg, f"{path}.mean", 0, "a number > 0")
+
+
+@pytest.mark.parametrize("centre", ["contact_centre", "video_centre", "expert_centre"])
+@pytest.mark.parametrize("serves", ["walk_in", "appointment"])
+def test_centre_desks_serve_every_client(centre, serves):
+    refuse_value(REG, f"network.{centre}.desk_groups[0].serves", serves, "'all' (a centre's desks serve every client")
+
+
+# --- offices: agencies, appointments, demand ---
+
+def test_an_office_agency_must_be_one_some_service_has():
+    cfg = regional(**{"network.offices[0].agencies": ["social_protection", "tax_office"]})
+    assert_refused(cfg, "network.offices[0].agencies[1]", "tax_office",
+                   "an agency of some service, one of ['social_protection', 'pension_fund']")
+
+
+@pytest.mark.parametrize("value", [[], "pension_fund"], ids=["empty", "string"])
+def test_office_agencies_must_be_a_non_empty_list_or_null(value):
+    refuse_value(REG, "network.offices[0].agencies", value,
+                 "a non-empty list of agencies out of ['social_protection', 'pension_fund'], or null for all")
+
+
+def test_zones_reaching_only_an_office_without_the_agency_are_refused():
+    cfg = regional(**{"network.offices[0].agencies": ["social_protection"]})
+    city = cfg["network"]["zones"]["City"]["travel_min"]
+    assert list(city) == ["City centre"]
+    assert_refused(cfg, "network.zones.City.travel_min", city,
+                   "a service point with agency 'pension_fund' and a staffed desk with skill 'pensions'")
+
+
+def test_an_office_without_zones_must_host_the_agency_of_its_services():
+    cfg = config(*SILOED)
+    cfg["network"]["services"]["pension_consultation"]["agency"] = "pension_fund"
+    cfg["network"]["offices"][0]["agencies"] = ["agency"]
+    assert_refused(cfg, "network.offices[0].agencies", ["agency"],
+                   "agency 'pension_fund' (service 'pension_consultation')")
+
+
+@pytest.mark.parametrize("value", [100, 0.5])
+def test_offices_have_no_demand_of_their_own_when_the_network_has_zones(value):
+    refuse_value(REG, "network.offices[1].bundles_per_week", value, "0 (demand comes from network.zones)")
+
+
+def test_an_appointment_only_desk_group_needs_an_office_that_takes_appointments():
+    cfg = regional(**{"network.offices[2].appointments": None, "network.offices[2].video_stations": 0,
+                      "network.offices[2].desk_groups[0].serves": "appointment"})
+    assert_refused(cfg, "network.offices[2].desk_groups[0].serves", "appointment",
+                   "'all' or 'walk_in' (the office takes no appointments")
+
+
+@pytest.mark.parametrize("value", [{"slot_min": 20, "per_slot": 0}, 20], ids=["per_slot 0", "not a mapping"])
+def test_an_office_appointment_calendar_is_checked(value):
+    cfg = regional(**{"network.offices[0].appointments": value})
+    if isinstance(value, dict):
+        assert_refused(cfg, "network.offices[0].appointments.per_slot", 0, "an integer >= 1")
+    else:
+        assert_refused(cfg, "network.offices[0].appointments", 20, "a slot calendar {slot_min, per_slot} or null")
+
+
+# --- zones: travel and reachability ---
+
+def test_travel_must_name_a_service_point():
+    cfg = regional(**{"network.zones.Town.travel_min.Moon base": 10})
+    assert_refused(cfg, "network.zones.Town.travel_min.Moon base", "Moon base",
+                   "a service point (office or mobile route), one of ['City centre', 'Town centre', 'Rural centre', 'North bus']")
+
+
+def test_travel_to_a_mobile_route_needs_a_stop_in_the_zone():
+    cfg = regional(**{"network.zones.City.travel_min.North bus": 5})
+    assert_refused(cfg, "network.zones.City.travel_min.North bus", "North bus",
+                   "a service point that serves zone 'City' (mobile route 'North bus' stops only in")
+
+
+def test_a_zone_segment_mix_must_name_known_segments():
+    cfg = regional(**{"network.zones.Town.segment_mix": {"families": 0.5, "students": 0.5}})
+    assert_refused(cfg, "network.zones.Town.segment_mix.students", "students",
+                   "a known segment, one of ['families', 'pensioners', 'disabled', 'job_seekers']")
+
+
+@pytest.mark.parametrize("group", [
+    {"staff": {"full": 0}}, {"skills": ["housing"]}, {"serves": "appointment"},
+], ids=["no staff", "no skill", "appointments only"])
+def test_a_zone_must_reach_a_staffed_walk_in_desk_for_every_need_its_clients_have(group):
+    cfg = config(*REG)
+    cfg["network"]["offices"][0]["desk_groups"][1].update(group)  # City centre's pension desks
+    city = cfg["network"]["zones"]["City"]["travel_min"]
+    assert_refused(cfg, "network.zones.City.travel_min", city,
+                   "a service point with agency 'pension_fund' and a staffed desk with skill 'pensions' "
+                   "taking walk-in clients, for service 'pension_consultation'")
+
+
+@pytest.mark.parametrize("travel", [{}, None], ids=["empty", "null"])
+def test_a_zone_with_people_must_reach_some_service_point(travel):
+    cfg = regional(**{"network.zones.City.travel_min": travel})
+    assert_refused(cfg, "network.zones.City.travel_min", {}, "a service point with agency")
+
+
+def test_a_zone_reaching_only_a_mobile_office_is_named_with_the_route():
+    cfg = regional(**{"network.zones.Forest settlements.travel_min": {},
+                      f"{ROUTE}.desk_groups[0].skills": ["family", "housing"]})
+    assert_refused(cfg, "network.zones.Forest settlements.travel_min", {"North bus": 10.0},
+                   "a staffed desk with skill 'pensions'")
+
+
+def test_what_a_zone_need_not_reach():
+    """The companions of the reachability checks: what they must not refuse."""
+    # A zone without people needs no service point.
+    empty = regional(**{"network.zones.City.population": 0, "network.zones.City.travel_min": {}})
+    build_spec(empty)
+    # A zone whose clients are all families never has a pension question.
+    families = regional(**{"network.zones.City.segment_mix": {"families": 1.0},
+                           "network.offices[0].desk_groups[1].staff": {"full": 0}})
+    build_spec(families)
+    # A service always delivered proactively needs no desk.
+    proactive = regional(**{"network.services.disability_benefit.proactive_share": 1.0,
+                            "network.services.pension_consultation.proactive_share": 1.0,
+                            "network.offices[0].desk_groups[1].staff": {"full": 0}})
+    build_spec(proactive)
+    # Cross-trained desks (one_stop) take every skill of their office.
+    one_stop = with_value(config("network=regional", "design=one_stop"),
+                          "network.offices[0].desk_groups[1].staff", {"full": 0})
+    build_spec(one_stop)
+
+
+# --- mobile routes ---
+
+def test_a_stop_must_be_in_a_zone_of_the_network():
+    cfg = config(*REG)
+    zones = list(cfg["network"]["zones"])
+    with_value(cfg, f"{ROUTE}.stops[0].zone", "Atlantis")
+    assert_refused(cfg, f"{ROUTE}.stops[0].zone", "Atlantis", f"a zone of network.zones, one of {zones}")
+
+
+@pytest.mark.parametrize("day", ["tuesday", "Tue", "", None])
+def test_a_stop_weekday_must_be_mon_to_sun(day):
+    refuse_value(REG, f"{ROUTE}.stops[1].weekday", day, WEEKDAY)
+
+
+@pytest.mark.parametrize("hours,expected", [
+    ("22:00-25:00", "opening hours 'HH:MM-HH:MM' (" + CLOCK + ")"),
+    ("10:00-24:30", "opening hours 'HH:MM-HH:MM' (" + CLOCK + ")"),
+    ("10am-2pm", "opening hours 'HH:MM-HH:MM'"),
+    ("10:00", "opening hours 'HH:MM-HH:MM'"),
+    ("14:00-10:00", "a closing time after the opening time"),
+    ("10:00-10:00", "a closing time after the opening time"),
+], ids=["past midnight", "24:30", "am-pm", "no end", "closing before opening", "empty"])
+def test_stop_hours_must_be_an_interval_within_a_day(hours, expected):
+    refuse_value(REG, f"{ROUTE}.stops[0].hours", hours, expected)
+
+
+@pytest.mark.parametrize("hours,after", [
+    ("12:00-15:00", "15:00"), ("09:00-11:00", "15:00"), ("14:00-16:00", "15:00"), ("14:59-16:00", "15:00"),
+], ids=["overlapping", "inside", "back to back", "one minute short"])
+def test_two_stops_on_a_day_must_leave_time_to_travel_between_them(hours, after):
+    """stops[0] is Tuesday 10:00-14:00 and the route needs 60 min between stops."""
+    cfg = config(*REG)
+    route = cfg["network"]["mobile_routes"][0]
+    route["stops"][0].update(weekday="tue", hours="10:00-14:00")
+    route["travel_between_stops_min"] = 60
+    route["stops"][1].update(weekday="tue", hours=hours)
+    if hours.startswith("09"):  # the stop given second starts first: the other one is named
+        assert_refused(cfg, f"{ROUTE}.stops[0].hours", "10:00-14:00",
+                       "a start at or after 12:00 (stops[1] that day ends at 11:00, then travel_between_stops_min = 60)")
+    else:
+        assert_refused(cfg, f"{ROUTE}.stops[1].hours", hours,
+                       f"a start at or after {after} (stops[0] that day ends at 14:00, then travel_between_stops_min = 60)")
+
+
+def test_a_stop_too_late_for_the_same_day_asks_for_another_weekday():
+    cfg = config(*REG)
+    route = cfg["network"]["mobile_routes"][0]
+    route["stops"][0].update(weekday="tue", hours="10:00-23:30")
+    route["stops"][1].update(weekday="tue", hours="23:45-24:00")
+    assert_refused(cfg, f"{ROUTE}.stops[1].hours", "23:45-24:00", "another weekday (stops[0] that day ends at 23:30")
+
+
+def test_two_stops_on_a_day_with_enough_time_between_them_build():
+    """The companion of the check above."""
+    cfg = config(*REG)
+    route = cfg["network"]["mobile_routes"][0]
+    route["stops"][0].update(weekday="tue", hours="09:00-11:00")
+    route["stops"][1].update(weekday="tue", hours="12:00-15:00")
+    route["travel_between_stops_min"] = 60
+    build_spec(cfg)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ([], "at least one stop"),
+    (None, "at least one stop"),
+])
+def test_a_mobile_route_must_have_stops(value, expected):
+    refuse_value(REG, f"{ROUTE}.stops", value, expected)
+
+
+def test_a_stop_must_be_a_mapping():
+    refuse_value(REG, f"{ROUTE}.stops[0]", "Villages north", "a stop {zone, weekday, hours}")
+
+
+def test_a_mobile_route_needs_zones_to_stop_in():
+    cfg = config(*SILOED)
+    cfg["network"]["mobile_routes"] = [{"name": "Bus", "desk_groups": [{"name": "desk", "skills": ["family"], "count": 1}],
+                                        "stops": [{"zone": "Anywhere", "weekday": "tue", "hours": "10:00-14:00"}]}]
+    assert_refused(cfg, "network.zones", cfg["network"].get("zones"),
+                   "zones for the stops of mobile route 'Bus' (network.mobile_routes[0])")
+
+
+@pytest.mark.parametrize("overrides,path,value,expected", [
+    case(REG, f"{ROUTE}.desk_groups[0].skills[2]", "passports", "a skill some service needs"),
+    case(REG, f"{ROUTE}.desk_groups", [], "at least one desk group"),
+    case(REG, f"{ROUTE}.name", "City centre", "a unique, non-empty service point name"),
+])
+def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expected):
+    refuse_value(overrides, path, value, expected)
+
+
+# --- the whole block given as something else than a mapping ---
+
+@pytest.mark.parametrize("path,value,expected", [
+    ("network.zones", ["City", "Town"], "a mapping zone name -> {population, travel_min, …}, or null"),
+    ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min}"),
+    ("network.zones.City.travel_min", "City centre", "a mapping service point -> one-way minutes"),
+    ("network.contact_centre", "yes", "a centre {desk_groups, opening_hours, shifts, …} or null for none"),
+    ("network.video_centre", True, "a centre {desk_groups, opening_hours, shifts, …} or null for none"),
+    ("network.expert_centre", 2, "a centre {desk_groups, shifts} or null for none"),
+    ("network.appointments", "walk_in", "a mapping {booking_horizon_days"),
+    ("network.choice", 20, "a mapping {scale_min, day_value_min}"),
+    (ROUTE, "North bus", "a mobile route {name, desk_groups, stops, …}"),
+    ("network.contact_centre.desk_groups[0]", "agents", "a desk group {name, skills, staff}"),
+    ("network.segments.families.channels", ["walk_in", "phone"], "a mapping channel -> weight"),
+], ids=lambda x: x if isinstance(x, str) and x.startswith("network") else None)
+def test_a_block_that_is_not_a_mapping_is_refused_in_one_line(path, value, expected):
+    refuse_value(REG, path, value, expected)

@@ -143,9 +143,11 @@ def test_titles_summary_and_table(page):
     assert '<p class="summary">Clients waited 7.3 min on average (95&nbsp;% CI 6.9–7.8)' in page
     assert "82&nbsp;% were seen within 15 min" in page
     assert "desks were busy 78&nbsp;% of their time on duty" in page
-    assert "a bundle took 1.4 visits on average" in page
+    assert "a bundle took 1.4 contacts on average" in page
     # Shares are shown in percent, with their interval.
     assert "82.0" in page and "80.0 – 84.0" in page
+    # A measure without a value in this run is left out, not shown as a "–" row.
+    assert 'title="overtime_min"' not in page and 'title="staff_hours"' in page
     assert page.index("<h1>") < page.index('class="summary"') < page.index("<table>") \
         < page.index('id="fig-wait"')
 
@@ -188,3 +190,265 @@ def test_no_measured_data_still_renders(results):
     assert page.count(plotly.offline.get_plotlyjs()) == 1
     assert "No data in the measured window" in page
     assert "No measures were recorded" in page
+    # Results without splits by channel, segment or zone say so plainly.
+    assert "No measures per channel were recorded" in page
+    assert "No measures per client group were recorded" in page
+    assert "No measures per zone were recorded" in page
+
+
+# ------------------------------------------------ sections of a real network
+#
+# Small runs of the shipped configs: the regional network (every channel, six
+# zones, an expert centre) and M/M/c (one channel, one zone, one client group).
+
+from omegaconf import OmegaConf  # noqa: E402
+
+import simoffice  # noqa: E402
+from simoffice.coverage import zone_coverage  # noqa: E402
+from simoffice.report import (  # noqa: E402
+    HEAD_CHANNELS,
+    HEAD_SEGMENTS,
+    HEAD_ZONES,
+    TITLE_CHANNELS,
+    _num,
+)
+
+SMALL_RUN = ("run.replications=3", "run.jobs=1", "run.progress=false", "run.weeks=3", "run.drain_weeks=1")
+EVIL_SEGMENT = '<img src=x onerror="alert(3)">'
+
+
+def _regional_config(*overrides: str) -> dict:
+    return OmegaConf.to_container(simoffice.compose(*SMALL_RUN, *overrides), resolve=True)
+
+
+@pytest.fixture(scope="module")
+def regional():
+    return simoffice.simulate(_regional_config(), progress=False)
+
+
+@pytest.fixture(scope="module")
+def regional_page(regional) -> str:
+    return build_report_html(regional)
+
+
+@pytest.fixture(scope="module")
+def mmc():
+    cfg = simoffice.compose("network=mmc", "network.arrivals_per_hour=40", "network.service_mean_min=6",
+                            "run.replications=3", "run.jobs=1", "run.weeks=2", "run.drain_weeks=1")
+    return simoffice.simulate(cfg, progress=False)
+
+
+@pytest.fixture(scope="module")
+def mmc_page(mmc) -> str:
+    return build_report_html(mmc)
+
+
+def _section(page: str, anchor: str) -> str:
+    """The HTML from the heading with id ``anchor`` to the next h2."""
+    start = page.index(f'<h2 id="{anchor}">')
+    end = page.find("<h2", start + 1)
+    return page[start:end if end >= 0 else len(page)]
+
+
+def _rows(section: str) -> dict[str, list[str]]:
+    """Table rows by their first cell: the other cells' text, intervals dropped."""
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", section, flags=re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        if cells:
+            rows[cells[0]] = [re.sub(r'<span class="ci">.*?</span>', "", c) for c in cells[1:]]
+    return rows
+
+
+def _summary_text(page: str) -> str:
+    return re.search(r'<p class="summary">(.*?)</p>', page, flags=re.S).group(1)
+
+
+def test_channel_section(regional, regional_page):
+    page = regional_page
+    section = _section(page, "channels")
+    assert f">{HEAD_CHANNELS}</h2>" in section and "<table>" in section
+    assert TITLE_CHANNELS in section and 'id="fig-channels"' in section
+    rows = _rows(section)
+    channels = regional.summary["groups"]["channel"]
+    labels = {"walk_in": "Walk-in", "appointment": "Appointment", "phone": "Phone", "video": "Video",
+              "online": "Online", "mobile": "Mobile office"}
+    assert set(rows) == {labels[c] for c in channels}
+    target = regional.spec.run.service_level_target_min
+    for ch, ms in channels.items():
+        contacts, _, wait, p90, sl, tgt, ab = rows[labels[ch]]
+        assert contacts == _num(ms["contacts_per_week"]["mean"])
+        if ch == "online":
+            assert (wait, sl, tgt, ab) == ("–", "–", "no queue", "–")
+            continue
+        assert wait == _num(ms["wait_mean_min"]["mean"]) and p90 == _num(ms["wait_p90_min"]["mean"])
+        assert sl == _num(100 * ms["service_level"]["mean"]) and ab == _num(100 * ms["abandonment_rate"]["mean"])
+        assert tgt == (f"{regional.spec.phone.target_min * 60:g} s" if ch == "phone" else f"{target:g} min")
+    # One sentence of the summary on top gives the shares of contacts by channel.
+    total = sum(ms["contacts_per_week"]["mean"] for ms in channels.values())
+    text = _summary_text(page)
+    for ch, noun in (("phone", "phone calls"), ("online", "online sessions")):
+        share = 100 * channels[ch]["contacts_per_week"]["mean"] / total
+        assert f"{share:.0f}&nbsp;% {noun}" in text
+    assert f"Of {total:,.0f} contacts a week" in text
+
+
+def test_segment_section(regional, regional_page):
+    section = _section(regional_page, "segments")
+    assert f">{HEAD_SEGMENTS}</h2>" in section
+    rows = _rows(section)
+    segments = regional.summary["groups"]["segment"]
+    assert set(rows) == {name.replace("_", " ") for name in segments}
+    for name, ms in segments.items():
+        cells = rows[name.replace("_", " ")]
+        assert cells[1] == _num(ms["wait_mean_min"]["mean"])
+        assert cells[2] == _num(100 * ms["service_level"]["mean"])
+        assert cells[4] == _num(ms["visits_per_bundle_mean"]["mean"])
+        assert cells[5] == _num(100 * ms["one_visit_resolution"]["mean"])
+        assert cells[6] == _num(ms["travel_min_per_bundle"]["mean"])
+    # Equity in plain language: "Pensioners wait 2.7 min longer on average than disabled (2.1–3.3)".
+    gap = regional.summary["equity"]["segment"]["wait_mean_min"]
+    g = gap["gap"]
+    line = (f"{gap['highest'].replace('_', ' ').capitalize()} wait {g['mean']:.1f} min longer on average "
+            f"than {gap['lowest'].replace('_', ' ')} ({g['ci_low']:.1f}–{g['ci_high']:.1f})")
+    assert "<h3>Gaps between client groups</h3>" in section
+    assert line.replace("-", "−") in section
+    travel = regional.summary["equity"]["segment"]["travel_min_per_bundle"]
+    assert f"travel {travel['gap']['mean']:.1f} min more per bundle than" in section
+
+
+def test_zone_section(regional, regional_page):
+    section = _section(regional_page, "zones")
+    assert f">{HEAD_ZONES}</h2>" in section
+    spec = regional.spec
+    rows = _rows(section)
+    assert list(rows) == [z.name for z in spec.zones]
+    _, per_zone = zone_coverage(spec)
+    g = regional.groups[regional.groups["by"] == "zone"]
+    for z, zone in enumerate(spec.zones):
+        pop, rural, nearest, minutes, covered, travel, wait = rows[zone.name]
+        assert pop == f"{zone.population:,.0f}" and rural == ("yes" if zone.rural else "no")
+        unit, best = min(((u, t) for u, t in zone.travel if spec.offices[u].physical), key=lambda x: x[1])
+        assert nearest.startswith(spec.offices[unit].name) and minutes == _num(best)
+        assert nearest.endswith("(mobile office)") == (spec.offices[unit].kind == "mobile")
+        cov = g[(g["group"] == zone.name) & (g["measure"] == "coverage_within_min")]["value"].mean()
+        assert covered == _num(100 * cov) == _num(100 * per_zone[z])
+        rows_z = g[g["group"] == zone.name]
+        assert travel == _num(rows_z[rows_z["measure"] == "travel_min_per_bundle"]["value"].mean())
+        assert wait == _num(rows_z[rows_z["measure"] == "wait_mean_min"]["value"].mean())
+    assert any(r[2].endswith("(mobile office)") for r in rows.values())
+    assert f"open within {spec.run.coverage_target_min:g} min (%)" in section
+    # The largest gaps between zones, in plain language.
+    assert "<h3>Largest gaps between zones</h3>" in section
+    travel = regional.summary["equity"]["zone"]["travel_min_per_bundle"]
+    assert (f"Clients in {travel['highest']} travel {travel['gap']['mean']:.1f} min more per bundle than "
+            f"clients in {travel['lowest']}") in section
+    # The network's coverage is in the summary on top and in the measures table.
+    cov = regional.summary["measures"]["coverage_within_min"]["mean"]
+    assert (f"{100 * cov:.0f}&nbsp;% of residents have a service point open that day within "
+            f"{spec.run.coverage_target_min:g} min") in _summary_text(regional_page)
+    assert 'title="coverage_within_min"' in regional_page
+
+
+def _measure_means(page: str) -> dict[str, str]:
+    """The measures table's mean cell by measure key."""
+    table = page[page.index("<h2>Measures</h2>"):page.index('<h2 id="channels">')]
+    return dict(re.findall(r'<tr><td title="(\w+)">[^<]*</td><td class="num">([^<]*)</td>', table))
+
+
+def test_expert_centre_lines(regional, regional_page):
+    m = regional.summary["measures"]
+    means = _measure_means(regional_page)
+    for key in ("expert_cases_per_week", "expert_turnaround_days", "expert_backlog"):
+        assert means[key] == _num(m[key]["mean"])
+    assert f"The expert centre received {m['expert_cases_per_week']['mean']:.1f} cases a week" \
+        in _summary_text(regional_page)
+    # Every measure with a value has its row, and no row lacks a value.
+    assert set(means) == {k for k, v in m.items() if v["mean"] is not None and np.isfinite(v["mean"])}
+    assert "–" not in means.values()
+    assert regional_page.count(plotly.offline.get_plotlyjs()) == 1
+
+
+def test_mmc_sections_are_plain(mmc, mmc_page):
+    page = mmc_page
+    assert page.count(plotly.offline.get_plotlyjs()) == 1
+    assert f">{HEAD_CHANNELS}</h2>" in page and "Every contact in this run came through one channel (walk-in)" in page
+    assert "All clients belong to one client group (all)" in page
+    assert "All clients live in one zone" in page
+    # No empty figure, no table or gap list for a single group.
+    assert 'id="fig-channels"' not in page and '<ul class="gaps">' not in page
+    for anchor in ("channels", "segments", "zones"):
+        assert "<table" not in _section(page, anchor)
+    # Measures without a value (no expert centre) are left out, not shown as "–".
+    assert 'title="expert_' not in page and "Expert centre" not in page
+    means = _measure_means(page)
+    assert "–" not in means.values() and not any(k.startswith("expert_") for k in means)
+    # Nothing about channels, residents or an expert centre in the summary.
+    text = _summary_text(page)
+    assert "contacts a week" not in text and "residents" not in text and "expert" not in text
+    assert 'title="coverage_within_min"' not in page
+    assert "were seen within 15 min" in text  # no phone target to mention
+
+
+def test_config_names_are_escaped():
+    """Office, zone and segment names from a config never reach the page raw."""
+    cfg = _regional_config("run.replications=2")
+    net = cfg["network"]
+    # The office "Rural centre" and the zone "Forest settlements" are renamed to EVIL,
+    # the segment "job_seekers" to EVIL_SEGMENT, everywhere they are referred to.
+    for office in net["offices"]:
+        if office["name"] == "Rural centre":
+            office["name"] = EVIL
+    for zone in net["zones"].values():
+        travel = zone["travel_min"]
+        if "Rural centre" in travel:
+            travel[EVIL] = travel.pop("Rural centre")
+        if "job_seekers" in (zone.get("segment_mix") or {}):
+            zone["segment_mix"][EVIL_SEGMENT] = zone["segment_mix"].pop("job_seekers")
+    net["zones"] = {(EVIL if k == "Forest settlements" else k): v for k, v in net["zones"].items()}
+    for route in net["mobile_routes"]:
+        for stop in route["stops"]:
+            if stop["zone"] == "Forest settlements":
+                stop["zone"] = EVIL
+    net["segments"] = {(EVIL_SEGMENT if k == "job_seekers" else k): v for k, v in net["segments"].items()}
+    for bundle in net["bundles"].values():
+        if "job_seekers" in (bundle.get("segment_mix") or {}):
+            bundle["segment_mix"][EVIL_SEGMENT] = bundle["segment_mix"].pop("job_seekers")
+    results = simoffice.simulate(cfg, progress=False)
+    assert results.spec.offices[2].name == EVIL and results.spec.zones[-1].name == EVIL
+    page = build_report_html(results)
+    assert EVIL not in page and "alert(1)</script>" not in page
+    assert EVIL_SEGMENT not in page and 'onerror="alert(3)"' not in page
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    # The zone's row, its nearest office (the mobile office) and the Villages
+    # south row, whose nearest service point is the renamed office.
+    zones = _rows(_section(page, "zones"))
+    assert escaped in zones and zones["Villages south"][2] == escaped
+    assert "&lt;img src=x onerror=&quot;alert(3)&quot;&gt;" in _section(page, "segments")
+    # Every script tag is one of plotly's: the config, the bundle and one per figure.
+    tags = re.findall(r"<script[^>]*>", page)
+    assert set(tags) == {"<script>"} and len(tags) == 2 + page.count('class="plotly-graph-div"')
+
+
+def test_gap_lines_and_intervals_without_a_spec(results):
+    """Splits given only in the summary (no spec): a gap whose interval holds zero
+    says so, and share intervals are cut to 0–100 %."""
+    r = SimpleNamespace(**vars(results))
+    r.summary = dict(results.summary)
+
+    def m(mean, lo, hi):
+        return {"mean": mean, "ci_low": lo, "ci_high": hi, "n": 3}
+
+    r.summary["groups"] = {"segment": {
+        "pensioners": {"wait_mean_min": m(6.0, 5.0, 7.0), "abandonment_rate": m(0.01, -0.02, 0.04)},
+        "job_seekers": {"wait_mean_min": m(4.0, 3.5, 4.5), "abandonment_rate": m(0.05, 0.03, 0.07)},
+    }}
+    r.summary["equity"] = {"segment": {
+        "wait_mean_min": {"highest": "pensioners", "lowest": "job_seekers", "gap": m(2.0, -0.5, 4.5)},
+        "abandonment_rate": {"highest": "job_seekers", "lowest": "pensioners", "gap": m(0.04, 0.01, 0.07)},
+    }}
+    section = _section(build_report_html(r), "segments")
+    assert "Pensioners wait 2.0 min longer on average than job seekers (−0.5–4.5), " \
+        "which could also be no gap at all." in section
+    assert "Job seekers give up waiting 4.0 percentage points more often than pensioners (1.0–7.0)." in section
+    assert '1.00<span class="ci">0.00 – 4.00</span>' in section  # not -2.00

@@ -1,0 +1,128 @@
+"""Mobile offices and the "service circle" (coverage_within_min).
+
+A mobile office is open to a zone's clients only during its stops there; a zone
+beyond the coverage target from every office is covered on the days a route
+stops in it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simoffice.build import build_spec
+from simoffice.coverage import zone_coverage
+from simoffice.timetable import DAY
+
+import networks as N
+from conftest import per_replication
+
+WEEKDAYS = N.DAYS
+TOWN, VILLAGE, HAMLET = 8000, 2000, 1000  # populations
+STOPS = [{"zone": "village", "weekday": "tue", "hours": "10:00-14:00"},
+         {"zone": "hamlet", "weekday": "thu", "hours": "10:00-13:00"}]
+
+
+def rural_network(route: bool = True) -> dict:
+    """A town office open 24/7; a village (60 min away) and a hamlet (90 min away), both
+    beyond the 30-minute target; a bus stops in the village on Tuesdays and in the
+    hamlet on Thursdays. Waiting clients are sent away at the end of a stop."""
+    cfg = N.network(replications=2, weeks=3, drain_weeks=1)
+    net = cfg["network"]
+    net["offices"][0]["bundles_per_week"] = 0.0
+    net["zones"] = {"town": {"population": TOWN, "travel_min": {"office": 10}},
+                    "village": {"population": VILLAGE, "travel_min": {"office": 60}},
+                    "hamlet": {"population": HAMLET, "travel_min": {"office": 90}}}
+    net["bundles_per_1000_per_week"] = 20.0
+    net["choice"] = {"scale_min": 20.0, "day_value_min": 30.0}
+    if route:
+        net["mobile_routes"] = [{"name": "bus", "stops": [dict(st) for st in STOPS], "local_travel_min": 10, "cost_per_day": 100,
+                                 "desk_groups": [{"name": "generalist", "skills": ["general"], "count": 1}]}]
+    cfg["schedule"]["closing_policy"] = "send_away"
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def rural_run():
+    return N.simulate(rural_network())
+
+
+def stop_minutes(contacts):
+    """(zone, weekday, minute of the day) of each contact."""
+    weekday = contacts["weekday"].map(lambda d: WEEKDAYS[d])
+    return contacts["zone"].astype(str), weekday, contacts["arrival_min"] % DAY, contacts["start_min"] % DAY
+
+
+def in_a_stop(zone, weekday, minute, stops=STOPS) -> bool:
+    for st in stops:
+        lo, hi = (int(x[:2]) * 60 + int(x[3:]) for x in st["hours"].split("-"))
+        if st["zone"] == zone and st["weekday"] == weekday and lo <= minute < hi:
+            return True
+    return False
+
+
+def test_mobile_contacts_happen_during_the_stops_of_the_clients_zone(rural_run):
+    """Clients reach the bus only in their own zone, on the stop's weekday and within its hours;
+    service starts within the stop too (waiting clients are sent away at its end)."""
+    c = rural_run.contacts
+    mobile = c[(c["channel"] == "mobile") & (c["outcome"] != "closed")]
+    assert len(mobile) > 100
+    assert (mobile["office"] == "bus").all() and (c.loc[c["office"] == "bus", "channel"] == "mobile").all()
+    zone, weekday, arrival, start = stop_minutes(mobile)
+    assert all(in_a_stop(*x) for x in zip(zone, weekday, arrival))
+    served = mobile["start_min"].notna()
+    assert all(in_a_stop(*x) for x in zip(zone[served], weekday[served], start[served]))
+    assert set(zone) == {"village", "hamlet"}, "the town is not on the route"
+
+
+def test_the_route_brings_rural_clients_nearer(rural_run):
+    """Village and hamlet clients travel less with the bus than without it (the same clients)."""
+    without = N.simulate(rural_network(route=False))
+    def travel(res, zone):
+        g = res.groups
+        sel = g[(g["by"] == "zone") & (g["group"] == zone) & (g["measure"] == "travel_min_per_bundle")]
+        return sel.set_index("replication")["value"].sort_index()
+
+    for zone in ("village", "hamlet"):
+        assert (travel(rural_run, zone) < travel(without, zone)).all()
+    assert (travel(rural_run, "town") == travel(without, "town")).all()
+
+
+def test_coverage_counts_zones_reached_within_the_target_on_open_days():
+    """Without the bus only the town is within 30 minutes; the bus covers the village on
+    Tuesdays and the hamlet on Thursdays (2 of the 14 measured days, all open)."""
+    share_without, zones_without = zone_coverage(build_spec(rural_network(route=False)))
+    share_with, zones_with = zone_coverage(build_spec(rural_network(route=True)))
+    total = TOWN + VILLAGE + HAMLET
+    np.testing.assert_allclose(zones_without, [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(zones_with, [1.0, 2 / 14, 2 / 14])
+    assert share_without == pytest.approx(TOWN / total)
+    assert share_with == pytest.approx((TOWN + (VILLAGE + HAMLET) * 2 / 14) / total)
+    assert share_with > share_without
+
+
+def test_coverage_within_min_in_the_summary(rural_run):
+    """The run's coverage_within_min is the spec's coverage, in every replication and per zone."""
+    share, per_zone = zone_coverage(rural_run.spec)
+    assert np.allclose(per_replication(rural_run, "coverage_within_min"), share)
+    g = rural_run.groups.query("by == 'zone' and measure == 'coverage_within_min'")
+    for zone, expected in zip(("town", "village", "hamlet"), per_zone):
+        assert np.allclose(g.loc[g["group"] == zone, "value"], expected)
+    assert rural_run.summary["measures"]["coverage_within_min"]["mean"] == pytest.approx(share)
+
+
+def test_coverage_rises_when_a_route_stops_in_a_zone_beyond_the_target():
+    """Adding a Tuesday stop in a zone beyond 30 minutes raises coverage; a stop in a zone
+    already covered, or a zone still beyond the target, does not."""
+    base = rural_network(route=True)
+    more = rural_network(route=True)
+    more["network"]["mobile_routes"][0]["stops"].append({"zone": "village", "weekday": "fri", "hours": "10:00-14:00"})
+    same = rural_network(route=True)
+    same["network"]["mobile_routes"][0]["stops"].append({"zone": "town", "weekday": "fri", "hours": "10:00-14:00"})
+    far = rural_network(route=True)
+    far["network"]["mobile_routes"][0]["local_travel_min"] = 45  # the bus is parked beyond the target
+    shares = {k: zone_coverage(build_spec(cfg))[0] for k, cfg in
+              (("base", base), ("more", more), ("same", same), ("far", far))}
+    assert shares["more"] > shares["base"]
+    assert shares["same"] == pytest.approx(shares["base"])
+    assert shares["far"] == pytest.approx(TOWN / (TOWN + VILLAGE + HAMLET))

@@ -1,0 +1,334 @@
+"""A client's journey across channels: phone, online, offices of several agencies.
+
+Oracle tests (the contact centre is an Erlang A queue) assert that a 95 %
+interval over replications at a fixed seed contains the theoretical value;
+policy tests compare two runs with the same seed, hence the same clients
+(common random numbers), replication by replication or bundle by bundle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.linalg import expm
+
+from simoffice import theory
+from simoffice.stats import t_interval
+
+import networks as N
+from conftest import assert_covers, per_replication, simulate
+
+# --- phone: the contact centre is an Erlang A queue ------------------------------------
+
+CALLS_PER_MIN, AGENTS, CALL_MEAN, PATIENCE_MEAN = 0.3, 2, 6.0, 5.0
+
+
+def phone_network(phone: str = "settle", target_sec: float = 20.0, **run) -> dict:
+    """Every client phones: Poisson calls, exponential call time and patience, no retries,
+    a contact centre open and staffed around the clock."""
+    cfg = N.network(CALLS_PER_MIN * 7 * 1440, **{"replications": 10, **run})
+    net = cfg["network"]
+    net["segments"]["everyone"].update(channels={"phone": 1.0}, return_prob=0.0)
+    net["services"]["need"].update(phone=phone, phone_time=N.exponential(CALL_MEAN))
+    net["contact_centre"] = N.contact_centre(AGENTS, patience_mean=PATIENCE_MEAN, target_sec=target_sec)
+    return cfg
+
+
+def erlang_a_distribution(c: int, lam: float, mu: float, theta: float, tol: float = 1e-15) -> np.ndarray:
+    """π_j of the M/M/c+M birth–death process (DESIGN.md), truncated where negligible."""
+    w = [1.0]
+    for j in range(1, c + 1):
+        w.append(w[-1] * lam / (j * mu))
+    k = 1
+    while w[-1] > tol * sum(w):
+        w.append(w[-1] * lam / (c * mu + k * theta))
+        k += 1
+    return np.array(w) / sum(w)
+
+
+def erlang_a_service_level(c: int, lam: float, mu: float, theta: float, t: float) -> float:
+    """P(a call is answered within t): PASTA over the state met at arrival; with k callers
+    ahead, the caller moves up at rate cμ + iθ (i ahead) and hangs up at rate θ."""
+    pi = erlang_a_distribution(c, lam, mu, theta)
+    n_ahead = len(pi) - c
+    q = np.zeros((n_ahead + 1, n_ahead + 1))  # states: i callers ahead (0 … n_ahead − 1), then "answered"
+    for i in range(n_ahead):
+        q[i, i] = -(c * mu + i * theta + theta)
+        q[i, i - 1 if i else n_ahead] = c * mu + i * theta
+    answered_by_t = expm(q * t)[:n_ahead, n_ahead]
+    return float(pi[:c].sum() + pi[c:] @ answered_by_t)
+
+
+@pytest.fixture(scope="module")
+def phone_run():
+    return N.simulate(phone_network())
+
+
+def calls_by_replication(res):
+    calls = N.rows(res)
+    assert (calls["channel"] == "phone").all()
+    return calls.groupby("replication", observed=True)
+
+
+def test_phone_abandonment_and_wait_match_erlang_a(phone_run):
+    """M/M/2+M: P(abandon) and E[Wq] over all callers match the exact Erlang A solution."""
+    exact = theory.erlang_a(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN)
+    by_rep = calls_by_replication(phone_run)
+    assert_covers(by_rep["outcome"].apply(lambda o: float((o == "reneged").mean())), exact.abandon_prob,
+                  "P(abandon)")
+    assert_covers(per_replication(phone_run, "abandonment_rate"), exact.abandon_prob, "abandonment_rate")
+    assert_covers(by_rep["wait_min"].mean(), exact.wait_mean, "E[Wq] over all callers")
+    assert_covers(by_rep["wait_min"].apply(lambda w: float((w > 0).mean())), exact.p_wait, "P(wait > 0)")
+
+
+def test_phone_service_level_counts_calls_answered_within_the_seconds_target(phone_run):
+    """The phone service level is the share of calls answered within service_level_target_sec
+    (20 s), not the offices' 15 minutes: it matches Erlang A's P(answered within 20 s)."""
+    exact = erlang_a_service_level(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN, 20 / 60)
+    phone = phone_run.groups.query("by == 'channel' and group == 'phone' and measure == 'service_level'")
+    level = phone.set_index("replication")["value"].sort_index()
+    assert_covers(level, exact, "phone service level (20 s)")
+    assert_covers(per_replication(phone_run, "service_level"), exact, "service_level")
+    within_15_min = erlang_a_service_level(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN, 15.0)
+    assert level.max() < within_15_min - 0.1
+
+
+def test_a_longer_phone_target_raises_the_service_level():
+    """The same calls (same seed) with a 120 s target: more of them answered in time."""
+    short, long = (N.simulate(phone_network(target_sec=s, replications=4, weeks=2)) for s in (20, 120))
+    gain = per_replication(long, "service_level") - per_replication(short, "service_level")
+    assert (gain > 0).all()
+    exact = erlang_a_service_level(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN, 2.0)
+    assert_covers(per_replication(long, "service_level"), exact, "phone service level (120 s)")
+
+
+def test_a_phone_that_can_only_advise_sends_the_caller_to_an_office():
+    """phone: advise: the call settles nothing, and the client's next contact is a trip to an office."""
+    res = N.simulate(phone_network(phone="advise", replications=1, weeks=2))
+    bundles = N.rows(res, "bundles")
+    settled = bundles[bundles["status"] == "settled"]
+    assert len(settled) > 1000 and (settled["visits"] >= 2).all()
+    contacts = res.contacts.sort_values(["replication", "bundle", "visit", "arrival_min"])
+    first, second = (contacts[contacts["visit"] == v].set_index(["replication", "bundle"]) for v in (1, 2))
+    keys = settled.set_index(["replication", "bundle"]).index
+    first, second = first.loc[keys], second.loc[keys]
+    assert (first["channel"] == "phone").all() and (first["outcome"] == "served").all()
+    assert (first["n_settled"] == 0).all()
+    assert second["channel"].isin(["walk_in", "appointment"]).all()
+    assert (second["arrival_min"] >= first["end_min"]).all()
+
+
+# --- online self-service -------------------------------------------------------------
+
+def online_network(digital_skill: float, proactive: float = 0.0) -> dict:
+    """Clients try online first; a failed session sends them to the office."""
+    cfg = N.network(500, replications=3)
+    net = cfg["network"]
+    net["segments"]["everyone"].update(channels={"online": 0.8, "walk_in": 0.2}, digital_skill=digital_skill)
+    net["services"]["need"].update(online=True, proactive_share=proactive)
+    return cfg
+
+
+def test_more_online_failures_bring_more_office_contacts():
+    """Lower digital skill: every client who walked in still walks in, and more of them do."""
+    runs = {s: N.simulate(online_network(s)) for s in (0.8, 0.3)}
+    office = {s: r.contacts[r.contacts["channel"].isin(["walk_in", "appointment"])] for s, r in runs.items()}
+    counts = {s: o.groupby("replication").size() for s, o in office.items()}
+    assert (counts[0.3] > counts[0.8]).all()
+    walked = {s: set(zip(o["replication"], o["bundle"])) for s, o in office.items()}
+    assert walked[0.8] <= walked[0.3]
+    failed = runs[0.3].contacts[runs[0.3].contacts["outcome"] == "failed_online"]
+    assert set(zip(failed["replication"], failed["bundle"])) <= walked[0.3], \
+        "a failed online session is followed by an office contact"
+
+
+def test_needs_delivered_proactively_need_no_contact():
+    """proactive_share = 1: every bundle is settled at once, with no contact at all."""
+    res = N.simulate(online_network(0.5, proactive=1.0))
+    b = res.bundles
+    assert len(b) > 1000
+    assert (b["status"] == "settled").all() and (b["visits"] == 0).all()
+    assert (b["needs_proactive"] == b["needs"]).all()
+    assert (b["end_min"] == b["created_min"]).all()
+    assert len(res.contacts) == 0
+
+
+@pytest.fixture(scope="module")
+def regional_run():
+    return simulate("run.weeks=3", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=2")
+
+
+def test_every_bundle_ends_settled_abandoned_or_open(regional_run):
+    """Conservation across channels: each bundle is written once, with one of the three statuses."""
+    b = regional_run.bundles
+    assert set(b["status"].unique()) <= {"settled", "abandoned", "open"}
+    assert not b.duplicated(["replication", "bundle"]).any()
+    assert b["status"].notna().all()
+    # No bundle is lost: a zone's bundles are numbered from zone × 10¹² without a gap.
+    zones = [z.name for z in regional_run.spec.zones]
+    for (_, zone), ids in b.groupby(["replication", "zone"], observed=True)["bundle"]:
+        assert sorted(ids - zones.index(zone) * 10**12) == list(range(len(ids)))
+    open_ = b["status"] == "open"
+    assert b.loc[open_, "end_min"].isna().all() and b.loc[~open_, "end_min"].notna().all()
+    assert set(regional_run.contacts["channel"].unique()) >= {"walk_in", "appointment", "phone", "video",
+                                                              "online", "mobile"}
+
+
+def test_a_bundle_counts_each_of_its_contacts_once(regional_run):
+    """A bundle's visits are its contacts numbered 1 … visits (re-queues in a visit share its
+    number); every contact belongs to a bundle; no contact row is written twice."""
+    c, b = regional_run.contacts, regional_run.bundles
+    key = ["replication", "bundle"]
+    assert not c.duplicated().any()
+    visits = c.groupby(key)["visit"].agg(["nunique", "min", "max"])
+    bundles = b.set_index(key)
+    assert visits.index.isin(bundles.index).all(), "a contact of an unknown bundle"
+    with_contacts = bundles[bundles["visits"] > 0]
+    assert with_contacts.index.isin(visits.index).all(), "a bundle with visits but no contact rows"
+    v = visits.loc[with_contacts.index]
+    assert (v["nunique"] == with_contacts["visits"]).all()
+    assert (v["min"] == 1).all() and (v["max"] == with_contacts["visits"]).all()
+    # A bundle that ended without any contact had every need delivered proactively.
+    no_contact = bundles[(bundles["visits"] == 0) & (bundles["status"] != "open")]
+    assert len(no_contact) > 0 and (no_contact["needs_proactive"] == no_contact["needs"]).all()
+    assert (no_contact["status"] == "settled").all()
+
+
+# --- agencies and designs (seed 003: four authorities in one joint service point) -------
+
+AGENCIES = {"benefits": "kela", "guardianship": "magistrate", "job_plan": "employment_office",
+            "legal_advice": "legal_aid"}
+
+
+def four_authorities(design: str, per_week: float = 100.0) -> dict:
+    """One joint service point hosting four authorities, a desk group (two desks) of each;
+    every client has one need of each authority. No missing documents, nobody reneges."""
+    cfg = N.network(per_week, design=design, replications=2, drain_weeks=2)
+    net = cfg["network"]
+    net["services"] = {name: {"skill": name, "agency": agency, "service_time": N.exponential(10.0),
+                              "missing_document_prob": 0.0} for name, agency in AGENCIES.items()}
+    net["bundles"] = {"life_event": {"needs": list(AGENCIES), "share": 1.0}}
+    net["offices"][0]["desk_groups"] = [{"name": name, "skills": [name], "staff": {"always": 2}}
+                                        for name in AGENCIES]
+    return cfg
+
+
+def ended_bundles(res):
+    b = N.rows(res, "bundles")
+    assert (b["status"] == "settled").all()
+    assert len(b) > 100
+    return b
+
+
+def test_one_stop_settles_four_agencies_needs_in_one_visit_at_one_desk():
+    """one_stop, cross-trained desks: one visit, one ticket, every need settled at it."""
+    res = N.simulate(four_authorities("one_stop"))
+    b = ended_bundles(res)
+    assert (b["visits"] == 1).all() and (b["tickets"] == 1).all()
+    served = res.contacts[res.contacts["outcome"] == "served"]
+    assert (served["n_settled"] == 4).all()
+
+
+def test_co_located_agencies_re_queue_within_one_visit():
+    """co_located: one visit, four tickets, each taken when the previous one ended."""
+    res = N.simulate(four_authorities("co_located"))
+    b = ended_bundles(res)
+    assert (b["visits"] == 1).all() and (b["tickets"] == 4).all()
+    c = res.contacts.sort_values(["replication", "bundle", "arrival_min"])
+    g = c.groupby(["replication", "bundle"])
+    assert (g.size() == 4).all() and (g["visit"].max() == 1).all()
+    assert (g["service"].nunique() == 4).all()
+    previous_end = g["end_min"].shift()
+    requeued = previous_end.notna()
+    assert (c.loc[requeued, "arrival_min"] == previous_end[requeued]).all()
+
+
+def test_siloed_agencies_need_a_visit_each():
+    """siloed: one need per visit, so four needs take four visits."""
+    res = N.simulate(four_authorities("siloed"))
+    b = ended_bundles(res)
+    assert (b["visits"] == 4).all() and (b["tickets"] == 4).all()
+
+
+def test_a_point_lacking_an_agency_sends_clients_to_another_point_that_has_it():
+    """The nearest point hosts two of the four authorities (its desks have every skill); the
+    needs of the other two are handled only at the farther point that hosts them all."""
+    cfg = four_authorities("co_located", per_week=0)
+    net = cfg["network"]
+    net["offices"][0]["bundles_per_week"] = 0.0
+    net["offices"][0]["desk_groups"] = [{"name": "all", "skills": list(AGENCIES), "staff": {"always": 4}}]
+    net["offices"][0]["agencies"] = ["kela", "magistrate"]
+    net["offices"][0]["name"] = "joint point"
+    net["offices"].append({"name": "agency hub", "desk_groups": [
+        {"name": "all", "skills": list(AGENCIES), "staff": {"always": 4}}]})
+    net["zones"] = {"parish": {"population": 20000, "travel_min": {"joint point": 5, "agency hub": 40}}}
+    net["bundles_per_1000_per_week"] = 5.0
+    net["bundles"] = {"benefit_and_plan": {"needs": ["benefits", "job_plan"], "share": 0.5},
+                      "benefit": {"needs": ["benefits"], "share": 0.5}}
+    res = N.simulate(cfg)
+    ended_bundles(res)
+    c = res.contacts
+    assert (c["outcome"] == "served").all(), "nobody is turned away for a missing agency"
+    assert (c.loc[c["service"] == "job_plan", "office"] == "agency hub").all()
+    benefits = c.loc[c["service"] == "benefits", "office"]
+    assert (benefits == "joint point").mean() > 0.9, "the nearer point takes most benefit needs"
+    at_both = c.groupby(["replication", "bundle"])["office"].nunique()
+    assert (at_both == 2).any(), "some clients settle one need at each point"
+
+
+# --- equity --------------------------------------------------------------------------
+
+def equity_network(vulnerable_priority: int) -> dict:
+    """Two segments and two zones at one busy office (M/M/2 at ρ ≈ 0.85)."""
+    cfg = N.network(replications=6)
+    net = cfg["network"]
+    everyone = net["segments"].pop("everyone")
+    net["segments"] = {"vulnerable": {**everyone, "share": 0.3, "priority": vulnerable_priority},
+                       "others": {**everyone, "share": 0.7}}
+    net["offices"][0]["bundles_per_week"] = 0.0
+    net["zones"] = {"centre": {"population": 60000, "travel_min": {"office": 10}},
+                    "outskirts": {"population": 30000, "travel_min": {"office": 45}}}
+    net["bundles_per_1000_per_week"] = 0.85 * 2 * 1008 / 90  # 0.85 × 2 desks × 1008 services a week
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def equity_runs():
+    return {p: N.simulate(equity_network(p)) for p in (0, 1)}
+
+
+def test_groups_cover_every_segment_and_zone(equity_runs):
+    g = equity_runs[0].groups
+    for by, names in (("segment", {"vulnerable", "others"}), ("zone", {"centre", "outskirts"})):
+        part = g[g["by"] == by]
+        for _, groups in part.groupby("replication"):
+            assert set(groups["group"]) == names
+
+
+def test_equity_gap_is_the_paired_difference_of_the_extreme_segments(equity_runs):
+    res = equity_runs[1]
+    g = res.groups[res.groups["by"] == "segment"]
+    for m, gap in res.summary["equity"]["segment"].items():
+        wide = g[g["measure"] == m].pivot_table(index="replication", columns="group", values="value").dropna(axis=1)
+        means = wide.mean()
+        assert gap["highest"] == means.idxmax() and gap["lowest"] == means.idxmin()
+        expected = t_interval(wide[gap["highest"]] - wide[gap["lowest"]])
+        assert gap["gap"]["mean"] == pytest.approx(expected["mean"], abs=1e-12)
+        assert gap["gap"]["ci_low"] == pytest.approx(expected["ci_low"], abs=1e-12)
+    assert "wait_mean_min" in res.summary["equity"]["segment"]
+    travel = res.summary["equity"]["zone"]["travel_min_per_bundle"]
+    assert (travel["highest"], travel["lowest"]) == ("outskirts", "centre")
+    assert travel["gap"]["mean"] == pytest.approx(2 * (45 - 10))
+
+
+def test_priority_for_the_vulnerable_segment_lowers_its_wait(equity_runs):
+    """Segment priority 1 (served first) lowers the vulnerable segment's mean wait, same clients."""
+    def wait(res, segment):
+        g = res.groups
+        sel = g[(g["by"] == "segment") & (g["group"] == segment) & (g["measure"] == "wait_mean_min")]
+        return sel.set_index("replication")["value"].sort_index()
+
+    plain, first = equity_runs[0], equity_runs[1]
+    assert (wait(first, "vulnerable") < wait(plain, "vulnerable")).all()
+    assert (wait(first, "others") > wait(plain, "others")).all()
+    assert (wait(first, "vulnerable") < wait(first, "others")).all()
