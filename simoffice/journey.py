@@ -355,12 +355,18 @@ class Journey:
         """A walk-in trip to a service point."""
         self._start_contact(c, unit)
         travel = self._trip(c, unit)
-        if not self.timetable_for(unit, c.zone).is_open(self.env.now):
-            c.failed_trips += 1
-            self._closed_row(c, unit, channel, travel)
-            self.end_visit(c, self.env.now, left_early=True)
+        if self._found_closed(c, unit, channel, travel, self.timetable_for(unit, c.zone)):
             return
         self._ticket_here(c, unit, channel, WALK_IN_CLASS, travel)
+
+    def _found_closed(self, c: Client, unit: int, channel: int, travel: float, tt) -> bool:
+        """A trip to a point closed now is a failed trip; the client then decides what next."""
+        if tt.is_open(self.env.now):
+            return False
+        c.failed_trips += 1
+        self._closed_row(c, unit, channel, travel)
+        self.end_visit(c, self.env.now, left_early=True)
+        return True
 
     def _ticket_here(self, c: Client, unit: int, channel: int, cls: int, travel: float) -> None:
         can = self.can[unit]
@@ -464,32 +470,21 @@ class Journey:
         now = self.env.now
         if channel == APPOINTMENT:
             travel = self._trip(c, unit)
-            if not self.timetables[unit].is_open(now):
-                c.failed_trips += 1
-                self._closed_row(c, unit, channel, travel)
-                self.end_visit(c, now, left_early=True)
-                return
-            self._ticket_here(c, unit, APPOINTMENT, APPOINTMENT_CLASS, travel)
+            if not self._found_closed(c, unit, channel, travel, self.timetables[unit]):
+                self._ticket_here(c, unit, APPOINTMENT, APPOINTMENT_CLASS, travel)
             return
         needs = self._open_needing(c, VIDEO)
         if not needs:
             self.end_visit(c, now, left_early=False)
             return
-        if c.home:
-            self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
-            return
         cands = self.joint[c.zone][c.services[needs[0]]]
-        if not cands:  # no joint service point for this need: connects from home after all
+        if c.home or not cands:  # from home (also when no joint service point serves the need)
             self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
             return
         joint, _ = self.choose_unit(c, c.visits - 1, cands, now)
         travel = self._trip(c, joint)
-        if not self.timetables[joint].is_open(now):
-            c.failed_trips += 1
-            self._closed_row(c, joint, VIDEO, travel)
-            self.end_visit(c, now, left_early=True)
-            return
-        self.ticket(c, joint, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS, kind=CONNECT, travel=travel)
+        if not self._found_closed(c, joint, VIDEO, travel, self.timetables[joint]):
+            self.ticket(c, joint, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS, kind=CONNECT, travel=travel)
 
     # --- at the desk ---------------------------------------------------------------
     def begin_service(self, tk, desk, now: float) -> tuple[list[int], float]:

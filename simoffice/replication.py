@@ -161,7 +161,7 @@ class ClientFactory:
         phone = np.zeros((n, K, A)) if spec.phone is not None else None
         video = np.zeros((n, K, A)) if spec.video_centre is not None else None
         missing_p = np.zeros((n, K))
-        per_need = {name: np.zeros((n, K)) for name in ("proactive", "escalate", "follow_up")}
+        proactive_p = np.zeros((n, K))
         expert_work = np.zeros((n, K))
         u_expert = u("expert", w, (n, K)) if uses["escalate"] else None
         for b_i, b in enumerate(spec.bundles):
@@ -178,7 +178,7 @@ class ClientFactory:
                 if video is not None:
                     video[rows, j, :] = (svc.video_time or svc.service_time).quantile(u_service[rows, j, :])
                 missing_p[rows, j] = svc.missing_document_prob
-                per_need["proactive"][rows, j] = svc.proactive_share
+                proactive_p[rows, j] = svc.proactive_share
                 if svc.expert_time is not None and u_expert is not None:
                     expert_work[rows, j] = svc.expert_time.quantile(u_expert[rows, j])
         missing = u_missing < missing_p[:, :, None]
@@ -213,7 +213,7 @@ class ClientFactory:
             lists["escalate"] = u("escalate", w, (n, K)).ravel().tolist()
             lists["expert"] = expert_work.ravel().tolist()
             lists["follow_up"] = u("follow_up", w, (n, K)).ravel().tolist()
-        proactive = u("proactive", w, (n, K)) < per_need["proactive"] if uses["proactive"] else None
+        proactive = u("proactive", w, (n, K)) < proactive_p if uses["proactive"] else None
         home = (u("home", w, n) < np.array([s.digital_skill for s in spec.segments])[segment]).tolist() \
             if uses["home"] else [False] * n
         draws = Draws(K, A, **lists)

@@ -262,7 +262,24 @@ class ProfileConfig:
 
 
 @dataclass
-class NetworkConfig:
+class CatalogueConfig:
+    """What clients need and how they behave: the part of a network written out
+    in full both in an explicit network and in a synthetic one."""
+
+    max_visits: int = 6
+    return_after_days: int = 1
+    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
+    segments: Dict[str, SegmentConfig] = MISSING
+    services: Dict[str, ServiceConfig] = MISSING
+    bundles: Dict[str, BundleConfig] = MISSING
+    bundles_per_1000_per_week: float = 1.0
+    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
+    staff_cost_per_hour: float = 35.0
+
+
+@dataclass
+class NetworkConfig(CatalogueConfig):
     """A network written out in full: segments, services, bundles, offices, and
     optionally zones (demand: ``population / 1000 × bundles_per_1000_per_week``
     bundles a week each), a contact centre, a video centre, an expert centre and
@@ -270,22 +287,12 @@ class NetworkConfig:
 
     kind: str = "explicit"
     name: str = MISSING
-    max_visits: int = 6
-    return_after_days: int = 1
-    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
-    segments: Dict[str, SegmentConfig] = MISSING
-    services: Dict[str, ServiceConfig] = MISSING
-    bundles: Dict[str, BundleConfig] = MISSING
     offices: List[OfficeConfig] = MISSING
     zones: Optional[Dict[str, ZoneConfig]] = None
-    bundles_per_1000_per_week: float = 1.0
     contact_centre: Optional[ContactCentreConfig] = None
     video_centre: Optional[VideoCentreConfig] = None
     expert_centre: Optional[CentreConfig] = None
-    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
     mobile_routes: List[MobileRouteConfig] = field(default_factory=list)
-    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
-    staff_cost_per_hour: float = 35.0
 
 
 @dataclass
@@ -308,7 +315,7 @@ class MMCNetworkConfig:
 
 
 @dataclass
-class SyntheticNetworkConfig:
+class SyntheticNetworkConfig(CatalogueConfig):
     """A network generated from a few parameters (see :mod:`simoffice.synthetic`).
 
     The catalogue (``segments``, ``services``, ``bundles``, ``arrival_profile``,
@@ -350,17 +357,7 @@ class SyntheticNetworkConfig:
     contact_centre: bool = True
     video_centre: bool = True
     expert_centre: bool = True
-    # The catalogue, as in NetworkConfig.
-    max_visits: int = 6
-    return_after_days: int = 1
-    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
-    segments: Dict[str, SegmentConfig] = MISSING
-    services: Dict[str, ServiceConfig] = MISSING
-    bundles: Dict[str, BundleConfig] = MISSING
     bundles_per_1000_per_week: float = 7.0
-    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
-    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
-    staff_cost_per_hour: float = 35.0
 
 
 @dataclass
