@@ -48,6 +48,7 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
     for part in ("network", "schedule", "design", "run"):
         if not isinstance(cfg.get(part), Mapping):
             raise ConfigError(part, "a config group (mapping)", cfg.get(part))
+        _no_instantiation(cfg[part], part)
     run = _run(cfg["run"])
     design = _design(cfg["design"])
     schedule, hours = _schedule(cfg["schedule"], run)  # checked even where it does not apply (mmc)
@@ -60,6 +61,22 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
     elif kind != "explicit":
         raise ConfigError("network.kind", "'synthetic', 'explicit' or 'mmc'", kind)
     return _explicit(net, schedule, hours, design, run)
+
+
+# Hydra's instantiation keys: simoffice never builds Python objects from a config,
+# and refuses them so that a config file cannot name code to import or run.
+INSTANTIATION_KEYS = ("_target_", "_call_", "_partial_", "_args_", "_recursive_", "_convert_")
+
+
+def _no_instantiation(node: Any, key: str) -> None:
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            if k in INSTANTIATION_KEYS:
+                raise ConfigError(f"{key}.{k}", "no object instantiation keys in a simoffice config", v)
+            _no_instantiation(v, f"{key}.{k}")
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            _no_instantiation(v, f"{key}[{i}]")
 
 
 # --- scalar checks ---------------------------------------------------------------
@@ -377,9 +394,12 @@ def _desk_groups(cfgs: Any, key: str, skills: tuple[str, ...], shifts: tuple[Shi
     return tuple(groups)
 
 
-def staffed_skills(unit: Office) -> frozenset[int]:
-    """Skills of the unit's desk groups that have at least one desk on some shift."""
-    return frozenset().union(*(g.skills for g in unit.desk_groups if any(n > 0 for _, n in g.staff)))
+def staffed_skills(unit: Office, clients: str | None = None) -> frozenset[int]:
+    """Skills of the unit's desk groups that have at least one desk on some shift
+    and take ``clients`` (``walk_in`` or ``appointment``; None: any)."""
+    refused = {"walk_in": "appointment", "appointment": "walk_in"}.get(clients)
+    return frozenset().union(*(g.skills for g in unit.desk_groups
+                               if g.serves != refused and any(n > 0 for _, n in g.staff)))
 
 
 def _slots(cfg: Any, key: str) -> Slots | None:
@@ -407,7 +427,8 @@ def _centre(cfg: Mapping[str, Any], key: str, kind: str, schedule: Schedule, def
 
 def _stops(route: Mapping[str, Any], key: str, zone_names: tuple[str, ...]) -> tuple[Stop, ...]:
     stops = []
-    gap = _num(route.get("travel_between_stops_min", 30.0), f"{key}.travel_between_stops_min", 0)
+    # A gap of at least a minute: the office closes (and sends away those waiting) between stops.
+    gap = _num(route.get("travel_between_stops_min", 30.0), f"{key}.travel_between_stops_min", 0, strict=True)
     for i, st in enumerate(_nonempty(route.get("stops"), f"{key}.stops", "stop")):
         k = f"{key}.stops[{i}]"
         if not isinstance(st, Mapping):
@@ -554,7 +575,7 @@ def _explicit(net: Mapping[str, Any], schedule: Schedule, default_hours: tuple, 
             patience=_dist_or_none(cc.get("patience"), f"{key}.patience"),
             retry_prob=_prob(cc.get("retry_prob", 0.5), f"{key}.retry_prob"),
             retry_after_min=_num(cc.get("retry_after_min", 30.0), f"{key}.retry_after_min", 0),
-            target_min=_num(cc.get("service_level_target_sec", 20.0), f"{key}.service_level_target_sec", 0, strict=True) / 60.0,
+            target_min=_num(cc.get("service_level_target_sec", 60.0), f"{key}.service_level_target_sec", 0, strict=True) / 60.0,
         )
     connect_min = 0.0
     if net.get("video_centre") is not None:
@@ -634,10 +655,7 @@ def _check_reachable(spec: ModelSpec, net: Mapping[str, Any]) -> None:
     has_zones = bool(net.get("zones"))
     skills, services, units = spec.skills, spec.services, spec.offices
     staffed = [staffed_skills(u) for u in units]
-    # Skills of staffed desk groups that take walk-in clients.
-    walk_in = [frozenset().union(*(g.skills for g in u.desk_groups
-                                   if g.serves != "appointment" and any(n > 0 for _, n in g.staff)))
-               for u in units]
+    walk_in = [staffed_skills(u, "walk_in") for u in units]
     for zone in spec.zones:
         if zone.bundles_per_week <= 0:
             continue

@@ -19,23 +19,26 @@ class Calendar:
                 self.starts.append(t)
                 t += slot_min
         self.room = [per_slot] * len(self.starts)
-        self.full_before = 0  # every slot before this index is full
+        # free[i]: a slot at or after i that may have room (len(starts): none). Full slots
+        # point past themselves and lookups compress the chains, so a booking costs
+        # nearly constant time however far the calendar is booked up.
+        self.free = list(range(len(self.starts) + 1))
+
+    def _first_free(self, i: int) -> int:
+        free = self.free
+        root = i
+        while free[root] != root:
+            root = free[root]
+        while free[i] != root:
+            free[i], i = root, free[i]
+        return root
 
     def book(self, earliest: float, latest: float) -> float | None:
         """Book the first slot with room starting in [earliest, latest); its start, or None."""
-        i = max(bisect_left(self.starts, earliest), self.full_before)
-        starts, room = self.starts, self.room
-        while i < len(starts) and starts[i] < latest:
-            if room[i] > 0:
-                room[i] -= 1
-                if i == self.full_before and room[i] == 0:
-                    self._advance()
-                return starts[i]
-            i += 1
-        return None
-
-    def _advance(self) -> None:
-        i = self.full_before
-        while i < len(self.room) and self.room[i] == 0:
-            i += 1
-        self.full_before = i
+        i = self._first_free(bisect_left(self.starts, earliest))
+        if i >= len(self.starts) or self.starts[i] >= latest:
+            return None
+        self.room[i] -= 1
+        if self.room[i] == 0:
+            self.free[i] = i + 1
+        return self.starts[i]

@@ -187,17 +187,22 @@ class Journey:
             u: Calendar(timetables[u].intervals, unit.slots.slot_min, unit.slots.per_slot)
             for u, unit in enumerate(units) if unit.slots is not None
         }
-        # can[u][service]: a desk of unit u can handle the service.
+        # can[cls][u][service]: a desk of unit u taking tickets of class cls can handle the service.
         from simoffice.build import serves_need, staffed_skills
-        staffed = [staffed_skills(unit) for unit in units]
-        self.can = [[serves_need(unit, svc, staffed[u]) for svc in spec.services] for u, unit in enumerate(units)]
+        self.can = [None, None]
+        for cls, clients in ((APPOINTMENT_CLASS, "appointment"), (WALK_IN_CLASS, "walk_in")):
+            self.can[cls] = [[serves_need(unit, svc, staffed_skills(unit, clients)) for svc in spec.services]
+                             for unit in units]
+        can_walk, can_book = self.can[WALK_IN_CLASS], self.can[APPOINTMENT_CLASS]
+        n_services = len(spec.services)
         # Service points each zone can reach, per service: [(unit, one-way travel)].
-        self.walk = [[[(u, t) for u, t in z.travel if self.can[u][s]] for s in range(len(spec.services))]
+        self.walk = [[[(u, t) for u, t in z.travel if can_walk[u][s]] for s in range(n_services)]
                      for z in spec.zones]
-        self.booked = [[[(u, t) for u, t in cands if units[u].kind == OFFICE and units[u].slots is not None]
-                        for cands in per_zone] for per_zone in self.walk]
-        self.joint = [[[(u, t) for u, t in cands if units[u].video_stations > 0] for cands in per_zone]
-                      for per_zone in self.walk]
+        self.booked = [[[(u, t) for u, t in z.travel
+                         if units[u].kind == OFFICE and units[u].slots is not None and can_book[u][s]]
+                        for s in range(n_services)] for z in spec.zones]
+        self.joint = [[[(u, t) for u, t in z.travel if units[u].video_stations > 0 and can_book[u][s]]
+                       for s in range(n_services)] for z in spec.zones]
         self.kind = [unit.kind for unit in units]
 
     # --- arrival and the choice of the next contact -------------------------------
@@ -369,7 +374,7 @@ class Journey:
         return True
 
     def _ticket_here(self, c: Client, unit: int, channel: int, cls: int, travel: float) -> None:
-        can = self.can[unit]
+        can = self.can[cls][unit]
         needs = [j for j in c.open if can[c.services[j]]]
         if not needs:  # nothing this point can do (a need came back from the expert centre)
             self._closed_row(c, unit, channel, travel, SENT_AWAY)
@@ -479,12 +484,21 @@ class Journey:
             return
         cands = self.joint[c.zone][c.services[needs[0]]]
         if c.home or not cands:  # from home (also when no joint service point serves the need)
-            self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
+            self._join_video(c, needs, now)
             return
         joint, _ = self.choose_unit(c, c.visits - 1, cands, now)
         travel = self._trip(c, joint)
         if not self._found_closed(c, joint, VIDEO, travel, self.timetables[joint]):
             self.ticket(c, joint, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS, kind=CONNECT, travel=travel)
+
+    def _join_video(self, c: Client, needs: list[int], now: float) -> None:
+        """Join the remote advisors' queue; a client who comes after the video centre
+        has closed (late, or connected late) finds no one and leaves."""
+        if not self.timetables[self.vc].is_open(now):
+            self._closed_row(c, self.vc, VIDEO, 0.0)
+            self.end_visit(c, now, left_early=True)
+            return
+        self.ticket(c, self.vc, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
 
     # --- at the desk ---------------------------------------------------------------
     def begin_service(self, tk, desk, now: float) -> tuple[list[int], float]:
@@ -507,7 +521,7 @@ class Journey:
         c = tk.client
         if tk.kind == CONNECT:  # connected at the joint point: on to the remote advisor
             self._contact(tk, SERVED, now, start, desk)
-            self.ticket(c, self.vc, tk.needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS)
+            self._join_video(c, tk.needs, now)
             return
         channel = tk.channel
         settled = 0
@@ -539,7 +553,7 @@ class Journey:
             self._no_open_needs(c, now)
             return
         if self.same_visit and channel in PHYSICAL:
-            can = self.can[tk.unit]
+            can = self.can[WALK_IN_CLASS][tk.unit]  # other needs of the visit: as a walk-in
             candidates = [j for j in c.open if j not in c.tried and can[c.services[j]]]
             if candidates:
                 self.ticket(c, tk.unit, candidates, now, requeue=True, channel=channel)

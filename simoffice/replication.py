@@ -272,8 +272,9 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict:
     group_offset = desk_offset = 0
     for o, unit in enumerate(spec.offices):
         desks = build_desks(spec, o, group_offset, desk_offset)
-        # Remote units finish the calls and sessions under way at closing.
-        policy = serve_waiting or not unit.physical
+        # Remote units finish the calls and sessions under way at closing; a mobile office
+        # leaves at the end of each stop, sending away those still waiting.
+        policy = (serve_waiting or not unit.physical) and unit.kind != MOBILE_OFFICE
         journey.offices.append(OfficeModel(env, o, timetables[o], desks, n_levels, len(spec.skills), policy,
                                            journey, rec, spec.appointments.priority))
         group_offset += len(unit.desk_groups)

@@ -177,7 +177,7 @@ class ContactCentreConfig(CentreConfig):
     patience: Optional[DistConfig] = None
     retry_prob: float = 0.5
     retry_after_min: float = 30.0
-    service_level_target_sec: float = 20.0
+    service_level_target_sec: float = 60.0
 
 
 @dataclass
@@ -221,7 +221,8 @@ class MobileDeskConfig:
 @dataclass
 class MobileRouteConfig:
     """A mobile office: ``stops`` (zone, weekday, hours), desks (``count`` desks
-    per group, on duty during stops), ``travel_between_stops_min`` (the least
+    per group, on duty during stops; at a stop's end the office leaves and those
+    still waiting are sent away), ``travel_between_stops_min`` (the least
     gap between two stops of a day), ``local_travel_min`` (a zone's clients'
     travel to the stop) and ``cost_per_day`` (vehicle, per day with a stop)."""
 

@@ -714,7 +714,8 @@ def test_new_counts_must_be_whole_numbers_at_or_above_their_minimum(overrides, p
     case(REG, "network.zones.Villages north.travel_min.Town centre", float("inf"), "a finite number >= 0"),
     case(REG, "network.bundles_per_1000_per_week", -1, "a number >= 0"),
     case(REG, "network.staff_cost_per_hour", -35, "a number >= 0"),
-    case(REG, f"{ROUTE}.travel_between_stops_min", -1, "a number >= 0"),
+    case(REG, f"{ROUTE}.travel_between_stops_min", -1, "a number > 0"),
+    case(REG, f"{ROUTE}.travel_between_stops_min", 0, "a number > 0"),
     case(REG, f"{ROUTE}.local_travel_min", -10, "a number >= 0"),
     case(REG, f"{ROUTE}.cost_per_day", -150, "a number >= 0"),
     case(REG, "network.segments.families.channels.phone", -0.1, "a number >= 0"),
@@ -1105,3 +1106,23 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
 ], ids=lambda x: x if isinstance(x, str) and x.startswith("network") else None)
 def test_a_block_that_is_not_a_mapping_is_refused_in_one_line(path, value, expected):
     refuse_value(REG, path, value, expected)
+
+
+# --- nothing in a config is imported or instantiated ---------------------------------
+
+@pytest.mark.parametrize("path,key", [
+    ("network", "_target_"),
+    ("network.segments.families", "_target_"),
+    ("network.offices[0]", "_call_"),
+    ("schedule", "_partial_"),
+    ("design", "_args_"),
+])
+def test_instantiation_keys_are_refused_wherever_they_appear(path, key):
+    """A config cannot name a Python object to build: `_target_` and its kin are refused."""
+    cfg = config("network=regional")
+    node = cfg
+    for part in path.replace("[0]", ".0").split("."):
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[key] = "os.system"
+    err = assert_refused(cfg, f"{path}.{key}", "os.system", "no object instantiation keys")
+    assert "os.system" in str(err)

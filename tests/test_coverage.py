@@ -126,3 +126,21 @@ def test_coverage_rises_when_a_route_stops_in_a_zone_beyond_the_target():
     assert shares["more"] > shares["base"]
     assert shares["same"] == pytest.approx(shares["base"])
     assert shares["far"] == pytest.approx(TOWN / (TOWN + VILLAGE + HAMLET))
+
+
+def test_a_mobile_office_leaves_a_stop_at_its_end_and_serves_the_next_zone_only():
+    """Stops in A (09–12) then B (12:30–15): nobody from A is served after A's stop, whatever
+    the closing policy (the office leaves and sends away those still waiting)."""
+    cfg = N.network(per_week=0, replications=2, weeks=2, warmup_weeks=0, drain_weeks=0)
+    net = cfg["network"]
+    net["zones"] = {"A": {"population": 40000, "travel_min": {}}, "B": {"population": 1000, "travel_min": {}}}
+    net["bundles_per_1000_per_week"] = 1.0
+    net["mobile_routes"] = [{"name": "bus", "desk_groups": [{"name": "d", "skills": ["general"], "count": 1}],
+                             "travel_between_stops_min": 30, "local_travel_min": 5,
+                             "stops": [{"zone": "A", "weekday": "tue", "hours": "09:00-12:00"},
+                                       {"zone": "B", "weekday": "tue", "hours": "12:30-15:00"}]}]
+    c = N.simulate(cfg).contacts
+    a = c[(c["zone"] == "A") & (c["office"] == "bus")]
+    assert (a["start_min"].notna()).sum() > 20
+    assert ((a["start_min"] % DAY)[a["start_min"].notna()] < 12 * 60).all()
+    assert (a["outcome"] == "sent_away").any(), "a busy stop leaves some clients waiting at its end"

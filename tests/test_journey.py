@@ -332,3 +332,63 @@ def test_priority_for_the_vulnerable_segment_lowers_its_wait(equity_runs):
     assert (wait(first, "vulnerable") < wait(plain, "vulnerable")).all()
     assert (wait(first, "others") > wait(plain, "others")).all()
     assert (wait(first, "vulnerable") < wait(first, "others")).all()
+
+
+# ---------------------------------------------------------------- desks that take only some clients
+
+def _special_service(cfg: dict) -> dict:
+    net = cfg["network"]
+    net["services"]["other"] = {"skill": "special", "service_time": N.exponential(10.0), "missing_document_prob": 0.0}
+    net["bundles"] = {"single": {"needs": ["other"], "share": 1.0}}
+    net["segments"]["everyone"].update(return_prob=0.0, patience=N.exponential(30.0))
+    net["zones"] = {"z": {"population": 50000, "travel_min": {o["name"]: 10 for o in net["offices"]}}}
+    net["bundles_per_1000_per_week"] = 1.0
+    return cfg
+
+
+def test_walk_in_clients_go_only_where_a_walk_in_desk_has_their_skill():
+    """Office A has the skill only at an appointment desk: walk-in clients go to B, never to A."""
+    cfg = N.network(per_week=0, replications=2, weeks=2, warmup_weeks=0, drain_weeks=1, design="co_located")
+    cfg["network"]["offices"] = [
+        {"name": "A", "appointments": {"slot_min": 30, "per_slot": 1},
+         "desk_groups": [{"name": "walkin", "skills": ["general"], "serves": "walk_in", "staff": {"always": 1}},
+                         {"name": "appt", "skills": ["special"], "serves": "appointment", "staff": {"always": 1}}]},
+        {"name": "B", "desk_groups": [{"name": "all", "skills": ["general", "special"], "staff": {"always": 2}}]},
+    ]
+    c = N.simulate(_special_service(cfg)).contacts
+    assert len(c) > 100
+    assert not (c["office"] == "A").any()
+
+
+def test_appointments_are_booked_only_where_an_appointment_desk_has_the_skill():
+    """The only desk with the skill takes walk-ins only: clients who prefer appointments walk in."""
+    cfg = N.network(per_week=0, replications=2, weeks=2, warmup_weeks=0, drain_weeks=1, design="co_located")
+    cfg["network"]["offices"] = [
+        {"name": "A", "appointments": {"slot_min": 30, "per_slot": 1},
+         "desk_groups": [{"name": "walkin", "skills": ["special"], "serves": "walk_in", "staff": {"always": 1}},
+                         {"name": "appt", "skills": ["general"], "serves": "appointment", "staff": {"always": 1}}]},
+    ]
+    _special_service(cfg)["network"]["segments"]["everyone"]["channels"] = {"appointment": 1.0, "walk_in": 0.0}
+    c = N.simulate(cfg).contacts
+    assert len(c) > 100
+    assert set(c["channel"].astype(str)) == {"walk_in"}
+    assert (c["outcome"] == "served").mean() > 0.5
+
+
+def test_a_client_late_for_a_video_session_after_the_centre_closed_does_not_queue_overnight():
+    """Video centre open 08–12, clients 45 min late: those arriving after 12:00 find it closed."""
+    cfg = N.network(per_week=200, replications=1, weeks=2, warmup_weeks=0, drain_weeks=1)
+    net = cfg["network"]
+    net["services"]["need"].update(video=True)
+    net["segments"]["everyone"].update(channels={"video": 1.0}, digital_skill=1.0)
+    net["appointments"].update(lateness={"dist": "deterministic", "value": 45})
+    net["video_centre"] = {"opening_hours": {d: "08:00-12:00" for d in N.DAYS},
+                           "slots": {"slot_min": 30, "per_slot": 1}, "connect_min": 5,
+                           "shifts": {"am": {"start": "08:00", "end": "12:00", "days": N.DAYS}},
+                           "desk_groups": [{"name": "adv", "skills": ["general"], "staff": {"am": 2}}]}
+    c = N.simulate(cfg).contacts
+    video = c[c["channel"] == "video"]
+    after = video[(video["arrival_min"] % 1440) >= 12 * 60]
+    assert len(after) > 0, "some clients must come after closing for the test to mean anything"
+    assert (after["outcome"] == "closed").all()
+    assert video["wait_min"].max() < 4 * 60
