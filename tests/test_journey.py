@@ -392,3 +392,91 @@ def test_a_client_late_for_a_video_session_after_the_centre_closed_does_not_queu
     assert len(after) > 0, "some clients must come after closing for the test to mean anything"
     assert (after["outcome"] == "closed").all()
     assert video["wait_min"].max() < 4 * 60
+
+
+# ---------------------------------------------------------------- choosing a service point
+
+def _two_offices(near_hours: dict | None = None) -> dict:
+    cfg = N.network(per_week=0, replications=2, weeks=2, warmup_weeks=0, drain_weeks=1)
+    net = cfg["network"]
+    desks = [{"name": "desks", "skills": ["general"], "staff": {"always": 3}}]
+    net["offices"] = [{"name": "near", "desk_groups": desks, "opening_hours": near_hours},
+                      {"name": "far", "desk_groups": desks}]
+    net["zones"] = {"z": {"population": 60000, "travel_min": {"near": 5, "far": 40}}}
+    return cfg
+
+
+def test_clients_pick_the_nearer_service_point_and_travel_there_and_back():
+    """Travel 5 against 40 min (logit scale 20 min on the round trip): about 97 % go to the
+    nearer point, and each trip's travel is twice the one-way time."""
+    c = N.simulate(_two_offices()).contacts
+    share_near = (c["office"] == "near").mean()
+    assert 0.93 < share_near < 0.995, share_near  # 1 / (1 + e^(-70/20)) = 0.971
+    assert set(c["travel_min"].round(6)) == {10.0, 80.0}
+
+
+def test_clients_who_know_the_hours_avoid_a_point_that_opens_later():
+    """The near point opens on Mondays only: informed clients choose the far point on
+    other days rather than wait for Monday (a day's wait costs 60 min)."""
+    hours = {d: ("00:00-24:00" if d == "mon" else None) for d in N.DAYS}
+    c = N.simulate(_two_offices(hours)).contacts
+    weekday = c["weekday"]
+    assert (c.loc[weekday == 0, "office"] == "near").mean() > 0.9
+    assert (c.loc[weekday.isin([2, 3, 4]), "office"] == "far").mean() > 0.9
+    assert not (c["outcome"] == "closed").any()
+
+
+# ---------------------------------------------------------------- calling again, video
+
+def test_callers_who_hang_up_call_again_after_retry_after_min():
+    """retry_prob 1: every abandoned call is followed by another call of the same client,
+    retry_after_min (10) or more later; with retry_prob 0 nobody calls again."""
+    cfg = N.network(per_week=0, replications=2, weeks=2, warmup_weeks=0, drain_weeks=1)
+    net = cfg["network"]
+    net["offices"][0]["bundles_per_week"] = 3000
+    net["services"]["need"].update(phone="settle", phone_time=N.exponential(4.0))
+    net["segments"]["everyone"]["channels"] = {"phone": 1.0}
+    net["contact_centre"] = N.contact_centre(agents=1, patience_mean=2.0, retry_prob=1.0)
+    c = N.simulate(cfg).contacts.sort_values(["replication", "bundle", "visit"])
+    calls = c[c["channel"] == "phone"]
+    nxt = calls.groupby(["replication", "bundle"], observed=True).shift(-1)
+    hung_up = calls["outcome"] == "reneged"
+    assert hung_up.sum() > 100
+    followed = nxt.loc[hung_up, "arrival_min"]
+    assert followed.notna().mean() > 0.95  # the rest: the visit limit, or the run ended
+    gap = followed - calls.loc[hung_up, "end_min"]
+    assert (gap.dropna() >= 10.0 - 1e-9).all()
+    net["contact_centre"]["retry_prob"] = 0.0
+    net["segments"]["everyone"]["return_prob"] = 0.0
+    again = N.simulate(cfg).contacts
+    assert (again.groupby(["replication", "bundle"], observed=True).size() == 1).all()
+
+
+def test_video_from_a_joint_service_point_takes_a_desk_to_connect_then_a_remote_advisor():
+    """Clients without the digital skill travel to the joint point, where a desk spends
+    connect_min connecting them, then the advisor serves them in the same contact;
+    clients with it connect from home with no trip."""
+    cfg = N.network(per_week=0, replications=1, weeks=2, warmup_weeks=0, drain_weeks=1)
+    net = cfg["network"]
+    net["offices"][0].update(video_stations=1)
+    net["zones"] = {"z": {"population": 20000, "travel_min": {"office": 15}}}
+    net["bundles_per_1000_per_week"] = 10.0
+    net["services"]["need"].update(video=True)
+    net["segments"]["everyone"].update(channels={"video": 1.0}, digital_skill=0.5)
+    net["video_centre"] = {"opening_hours": dict(N.ALWAYS), "shifts": dict(N.ALWAYS_SHIFT),
+                           "slots": {"slot_min": 30, "per_slot": 2}, "connect_min": 5,
+                           "desk_groups": [{"name": "adv", "skills": ["general"], "staff": {"always": 2}}]}
+    c = N.simulate(cfg).contacts
+    video = c[(c["channel"] == "video") & (c["outcome"] == "served")]
+    at_point = video[video["office"] == "office"]
+    remote = video[video["office"] == "video centre"]
+    assert len(at_point) > 20 and len(remote) > len(at_point)
+    assert np.allclose(at_point["service_min"], 5.0)
+    assert (at_point["travel_min"] == 30.0).all()
+    key = ["bundle", "visit"]
+    joined = at_point.merge(remote, on=key, suffixes=("_connect", "_session"))
+    assert len(joined) == len(at_point)  # every connected client met an advisor in the same contact
+    assert (joined["arrival_min_session"] == joined["end_min_connect"]).all()
+    from_home = remote.merge(at_point[key], on=key, how="left", indicator=True)
+    home = from_home[from_home["_merge"] == "left_only"]
+    assert len(home) > 20 and (home["travel_min"] == 0).all()
