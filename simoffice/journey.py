@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 
+from simoffice.build import serves_need, staffed_skills
 from simoffice.calendar import Calendar
 from simoffice.expert import Case
 from simoffice.office import APPOINTMENT_CLASS, CONNECT, HANDLE, WALK_IN_CLASS, Ticket
@@ -188,7 +189,6 @@ class Journey:
             for u, unit in enumerate(units) if unit.slots is not None
         }
         # can[cls][u][service]: a desk of unit u taking tickets of class cls can handle the service.
-        from simoffice.build import serves_need, staffed_skills
         self.can = [None, None]
         for cls, clients in ((APPOINTMENT_CLASS, "appointment"), (WALK_IN_CLASS, "walk_in")):
             self.can[cls] = [[serves_need(unit, svc, staffed_skills(unit, clients)) for svc in spec.services]
@@ -326,7 +326,7 @@ class Journey:
 
     def plan_walk_in(self, c: Client, v: int, first: bool, now: float, unit: int | None = None) -> None:
         if unit is None:
-            unit, travel = self.choose_unit(c, v, self.walk[c.zone][c.services[c.open[0]]], now)
+            unit, _ = self.choose_unit(c, v, self.walk[c.zone][c.services[c.open[0]]], now)
         tt = self.timetable_for(unit, c.zone)
         mobile = self.kind[unit] == MOBILE_OFFICE
         # A mobile office's visit day is known in the zones on its route: clients wait for it.
