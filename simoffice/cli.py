@@ -63,13 +63,54 @@ def format_channels(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def arm_overrides(task_overrides: list[str], arms: dict) -> dict[str, list[str]]:
+    """Each arm's overrides: the command line's (less Hydra's own and those an arm sets
+    itself), then the arm's."""
+    key = lambda o: o.split("=", 1)[0].lstrip("+~")
+    base = [o for o in task_overrides if not key(o).startswith(("hydra.", "compare."))]
+    out = {}
+    for name, overrides in arms.items():
+        own = {key(o) for o in overrides}
+        out[name] = [o for o in base if key(o) not in own] + list(overrides)
+    return out
+
+
+def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
+    """Simulate the arms of ``compare.arms`` and write their outputs and comparison.html."""
+    from simoffice.api import compose
+    from simoffice.compare import compare
+
+    arms = {str(k): [str(o) for o in v] for k, v in (cfg.compare.arms or {}).items()}
+    if len(arms) < 2:
+        fail("config error: compare.arms: expected at least two arms, e.g. "
+             f"'compare.arms={{a:[\"design=siloed\"],b:[\"design=one_stop\"]}}' (got {list(arms)})", out_dir)
+    started = time.perf_counter()
+    try:
+        configs = {name: compose(*o) for name, o in arm_overrides(list(HydraConfig.get().overrides.task), arms).items()}
+        comparison = compare(configs)
+    except ConfigError as err:
+        fail(f"config error: {err}", out_dir)
+    comparison.save(out_dir)
+    meta = comparison.arms[comparison.baseline].summary["meta"]
+    print(f"simoffice {meta['version']}: compared {', '.join(comparison.arms)} on network={meta['network']}, "
+          f"{meta['replications']} replications × {meta['weeks']} weeks in {time.perf_counter() - started:.1f} s")
+    print("\n".join(comparison.verdicts))
+    print(f"\nResults: {out_dir}\nReport:  {out_dir / 'comparison.html'}")
+    return None
+
+
 def run(cfg: DictConfig) -> float | None:
-    """Simulate the composed config and write its outputs; returns the mean wait (minutes)."""
+    """Simulate the composed config (or compare arms) and write the outputs;
+    returns the mean wait (minutes) of a simulation."""
     from simoffice.api import simulate
 
     out_dir = Path(HydraConfig.get().runtime.output_dir)
-    if (out_dir / "summary.json").exists():
+    if (out_dir / "summary.json").exists() or (out_dir / "comparison.json").exists():
         fail(f"hydra.run.dir: expected a directory without earlier results (got '{out_dir}')")
+    if cfg.task == "compare":
+        return run_comparison(cfg, out_dir)
+    if cfg.task != "simulate":
+        fail(f"config error: task: expected one of ['simulate', 'compare'] (got '{cfg.task}')", out_dir)
     started = time.perf_counter()
     try:
         results = simulate(cfg)

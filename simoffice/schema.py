@@ -409,11 +409,24 @@ class RunConfig:
 
 
 @dataclass
+class CompareConfig:
+    """Arms of a comparison: arm name -> config overrides (e.g. ``[schedule=mon_thu]``).
+    The first arm is the baseline; every arm runs with the same seed and replications."""
+
+    arms: Any = None
+
+
+@dataclass
 class Config:
+    """The composed config. ``task``: ``simulate`` (one scenario) or ``compare``
+    (the arms of ``compare``, on the same clients)."""
+
+    task: str = "simulate"
     network: Any = MISSING
     schedule: ScheduleConfig = MISSING
     design: DesignConfig = MISSING
     run: RunConfig = field(default_factory=RunConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
 
 
 def register() -> None:
