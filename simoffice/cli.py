@@ -16,6 +16,7 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from simoffice import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
@@ -104,7 +105,13 @@ def run(cfg: DictConfig) -> float | None:
     returns the mean wait (minutes) of a simulation."""
     from simoffice.api import simulate
 
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        # The sweep's jobs run in parallel: each runs its replications one after
+        # another (run.jobs 0 means 1 here) and without a progress bar of its own.
+        cfg.run.jobs = cfg.run.jobs or 1
+        cfg.run.progress = False
     if (out_dir / "summary.json").exists() or (out_dir / "comparison.json").exists():
         fail(f"hydra.run.dir: expected a directory without earlier results (got '{out_dir}')")
     if cfg.task == "compare":
@@ -121,12 +128,16 @@ def run(cfg: DictConfig) -> float | None:
     print(f"simoffice {meta['version']}: network={meta['network']} schedule={meta['schedule']} "
           f"design={meta['design']}, {meta['replications']} replications × {meta['weeks']} weeks "
           f"in {time.perf_counter() - started:.1f} s")
+    wait = results.summary["measures"]["wait_mean_min"]["mean"]
+    if hydra_cfg.mode == RunMode.MULTIRUN:  # one line per job; the sweep's summary comes at the end
+        print(f"  mean wait {wait if wait is None else round(wait, 2)} min -> {out_dir}")
+        return wait
     print(format_summary(results.summary))
     channels = format_channels(results.summary)
     if channels:
         print(channels)
     print(f"\nResults: {out_dir}\nReport:  {out_dir / 'report.html'}")
-    return results.summary["measures"]["wait_mean_min"]["mean"]
+    return wait
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
