@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow clean
+.PHONY: run test test-slow sample-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -14,6 +14,12 @@ test: $(STAMP)  ## the default test suite (a few minutes on 2 cores)
 
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)
+
+sample-log: $(STAMP)  ## regenerate experiments/data/sample_ticket_log.csv (a simulated queue-system log)
+	$(BIN)/python experiments/sample_log.py
+
+calibrate-sample: $(STAMP)  ## calibrate configs/network/sample_office.yaml from the sample log
+	$(BIN)/simoffice-calibrate experiments/data/sample_ticket_log.csv --out configs/network/sample_office.yaml --force
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -6,7 +6,7 @@ and whose :meth:`Distribution.sample` draws a numpy array from a given
 distribution is written as a mapping with a ``dist`` name and its parameters::
 
     service_time: {dist: lognormal, mean: 12, cv: 1.0}
-    patience: {dist: exponential, mean: 30}
+    patience: {dist: weibull, mean: 30, cv: 1.3}
     setup: {dist: empirical, values: [1, 2, 5], probs: [0.5, 0.3, 0.2]}
 
 :func:`from_config` turns such a mapping into a distribution and raises
@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
-from scipy import special
+from scipy import optimize, special
 
 from simoffice.errors import ConfigError
 
 __all__ = [
     "Distribution", "Exponential", "Lognormal", "Gamma", "Deterministic",
-    "Uniform", "Triangular", "Empirical", "from_config", "NAMES",
+    "Uniform", "Triangular", "Empirical", "Weibull", "weibull_shape", "from_config", "NAMES",
 ]
 
 
@@ -89,6 +90,59 @@ class Gamma(Distribution):
     def quantile(self, u):
         shape = 1.0 / self.cv**2
         return self.mean / shape * special.gammaincinv(shape, u)
+
+
+# Weibull shapes solvable for a given CV without overflowing the gamma function:
+# k = 0.05 gives a CV of about 3.7e5, k = 1e4 a CV of about 1.3e-4.
+WEIBULL_SHAPE_RANGE = (0.05, 1.0e4)
+
+
+def _weibull_cv(shape: float) -> float:
+    g1, g2 = special.gammaln(1 + 1 / shape), special.gammaln(1 + 2 / shape)
+    return math.sqrt(math.expm1(g2 - 2 * g1))
+
+
+WEIBULL_CV_RANGE = (_weibull_cv(WEIBULL_SHAPE_RANGE[1]), _weibull_cv(WEIBULL_SHAPE_RANGE[0]))
+
+
+@lru_cache(maxsize=1024)
+def weibull_shape(cv: float) -> float:
+    """The Weibull shape ``k`` whose coefficient of variation is ``cv``.
+
+    The CV of a Weibull is sqrt(Γ(1 + 2/k) / Γ(1 + 1/k)² − 1), which falls from
+    infinity to 0 as k grows (k = 1 is the exponential, CV 1); it is inverted
+    numerically on log k.
+    """
+    lo, hi = WEIBULL_CV_RANGE
+    if not lo <= cv <= hi:
+        raise ValueError(f"Weibull cv {cv} outside [{lo:.3g}, {hi:.3g}]")
+    target = math.log(cv)
+    f = lambda log_k: math.log(_weibull_cv(math.exp(log_k))) - target  # noqa: E731
+    return math.exp(optimize.brentq(f, *np.log(WEIBULL_SHAPE_RANGE), xtol=1e-12))
+
+
+@dataclass(frozen=True, repr=False)
+class Weibull(Distribution):
+    """Weibull given by its mean and coefficient of variation.
+
+    The shape ``k`` follows from the CV alone (see :func:`weibull_shape`; cv 1 is
+    the exponential, cv < 1 a rising hazard, cv > 1 a falling one) and the scale
+    is mean / Γ(1 + 1/k).
+    """
+
+    mean: float
+    cv: float
+
+    @property
+    def shape(self) -> float:
+        return weibull_shape(self.cv)
+
+    @property
+    def scale(self) -> float:
+        return self.mean / math.exp(special.gammaln(1 + 1 / self.shape))
+
+    def quantile(self, u):
+        return self.scale * (-np.log1p(-np.asarray(u, dtype=float))) ** (1 / self.shape)
 
 
 @dataclass(frozen=True, repr=False)
@@ -182,6 +236,7 @@ NAMES: dict[str, tuple[type[Distribution], tuple[str, ...]]] = {
     "exponential": (Exponential, ("mean",)),
     "lognormal": (Lognormal, ("mean", "cv")),
     "gamma": (Gamma, ("mean", "cv")),
+    "weibull": (Weibull, ("mean", "cv")),
     "deterministic": (Deterministic, ("value",)),
     "uniform": (Uniform, ("low", "high")),
     "triangular": (Triangular, ("low", "mode", "high")),
@@ -219,6 +274,9 @@ def from_config(node: Mapping[str, Any] | None, key: str) -> Distribution:
         raise ConfigError(f"{key}.mean", "a number > 0", params["mean"])
     if "cv" in params and not params["cv"] > 0:
         raise ConfigError(f"{key}.cv", "a number > 0 (use dist: deterministic for no variation)", params["cv"])
+    if name == "weibull" and not WEIBULL_CV_RANGE[0] <= params["cv"] <= WEIBULL_CV_RANGE[1]:
+        raise ConfigError(f"{key}.cv", f"a number in [{WEIBULL_CV_RANGE[0]:.2g}, {WEIBULL_CV_RANGE[1]:.2g}] "
+                          "for a Weibull", params["cv"])
     if name == "deterministic" and params["value"] < 0:
         raise ConfigError(f"{key}.value", "a number >= 0", params["value"])
     if name in ("uniform", "triangular"):

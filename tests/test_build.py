@@ -238,7 +238,7 @@ def test_a_distribution_must_be_a_mapping(node):
 @pytest.mark.parametrize("name", ["normal", "Lognormal", None])
 def test_a_distribution_name_must_be_known(name):
     refuse_dist({"dist": name, "mean": 10}, ".dist", name,
-                "one of ['deterministic', 'empirical', 'exponential', 'gamma', 'lognormal', 'triangular', 'uniform']")
+                "one of ['deterministic', 'empirical', 'exponential', 'gamma', 'lognormal', 'triangular', 'uniform', 'weibull']")
 
 
 @pytest.mark.parametrize("node,param", [
@@ -264,14 +264,15 @@ def test_distribution_parameters_must_be_finite_numbers(node, param, value):
 
 
 @pytest.mark.parametrize("mean", [0, -3])
-@pytest.mark.parametrize("dist", ["exponential", "lognormal", "gamma"])
+@pytest.mark.parametrize("dist", ["exponential", "lognormal", "gamma", "weibull"])
 def test_a_distribution_mean_must_be_positive(dist, mean):
     refuse_dist({"dist": dist, "mean": mean, "cv": 1.0}, ".mean", mean, "a number > 0")
 
 
 @pytest.mark.parametrize("cv", [0, -0.5])
-@pytest.mark.parametrize("dist,where", [("lognormal", ST), ("gamma", ST), ("lognormal", PAT)],
-                         ids=["lognormal service_time", "gamma service_time", "lognormal patience"])
+@pytest.mark.parametrize("dist,where", [("lognormal", ST), ("gamma", ST), ("lognormal", PAT), ("weibull", PAT)],
+                         ids=["lognormal service_time", "gamma service_time", "lognormal patience",
+                              "weibull patience"])
 def test_a_distribution_cv_must_be_positive(dist, where, cv):
     refuse_dist({"dist": dist, "mean": 12, "cv": cv}, ".cv", cv,
                 "a number > 0 (use dist: deterministic for no variation)", where=where)

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from simoffice.distributions import (
-    Deterministic, Empirical, Exponential, Gamma, Lognormal, Triangular, Uniform, from_config,
+    Deterministic, Empirical, Exponential, Gamma, Lognormal, Triangular, Uniform, Weibull, from_config,
+    weibull_shape,
 )
 
 N = 200_000
@@ -23,6 +24,8 @@ RANDOM = {
     "exponential": Exponential(30.0),
     "lognormal": Lognormal(12.0, 0.8),
     "gamma": Gamma(8.0, 0.5),
+    "weibull": Weibull(20.0, 1.4),
+    "weibull_rising_hazard": Weibull(10.0, 0.4),
     "uniform": Uniform(4.0, 10.0),
     "triangular": Triangular(2.0, 3.0, 10.0),
     "empirical": Empirical((1.0, 2.0, 5.0), (0.5, 0.3, 0.2)),
@@ -112,6 +115,36 @@ def test_closed_form_moments():
         math.sqrt(0.5 * 1.1**2 + 0.3 * 0.1**2 + 0.2 * 2.9**2) / 2.1)
 
 
+@pytest.mark.parametrize("shape", [0.5, 1.0, 2.0, 7.5])
+def test_weibull_shape_and_scale_match_scipy(shape):
+    """A Weibull of shape k and scale λ written by its mean and CV has the same quantiles
+    as scipy's weibull_min(k, scale=λ), and weibull_shape inverts the CV formula."""
+    from scipy import stats
+
+    scale = 10.0
+    ref = stats.weibull_min(shape, scale=scale)
+    dist = Weibull(float(ref.mean()), float(ref.std() / ref.mean()))
+    assert dist.shape == pytest.approx(shape, rel=1e-9)
+    assert dist.scale == pytest.approx(scale, rel=1e-9)
+    u = np.array([0.0, 0.01, 0.3, 0.5, 0.9, 0.999])
+    assert dist.quantile(u) == pytest.approx(ref.ppf(u), rel=1e-9)
+    assert weibull_shape(float(ref.std() / ref.mean())) == pytest.approx(shape, rel=1e-9)
+
+
+def test_weibull_with_cv_1_is_the_exponential():
+    """Shape 1: the Weibull of CV 1 draws exactly the exponential's quantiles."""
+    u = np.linspace(0, 0.999, 50)
+    assert Weibull(30.0, 1.0).quantile(u) == pytest.approx(Exponential(30.0).quantile(u), rel=1e-9)
+
+
+def test_a_weibull_cv_outside_the_solvable_range_is_refused():
+    """A CV no Weibull shape in [0.05, 1e4] reaches is a config error naming the key."""
+    from simoffice.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^patience\.cv: expected a number in .* for a Weibull"):
+        from_config({"dist": "weibull", "mean": 10, "cv": 1e-6}, "patience")
+
+
 def test_same_seed_gives_same_draws():
     """Draws depend only on the generator passed in (no global random state)."""
     dist = Lognormal(12.0, 0.8)
@@ -128,6 +161,7 @@ def test_same_seed_gives_same_draws():
     (Exponential(30.0), "Exponential(mean=30.0)"),
     (Lognormal(12.0, 0.8), "Lognormal(mean=12.0, cv=0.8)"),
     (Gamma(8.0, 0.5), "Gamma(mean=8.0, cv=0.5)"),
+    (Weibull(20.0, 1.4), "Weibull(mean=20.0, cv=1.4)"),
     (Deterministic(5.0), "Deterministic(value=5.0)"),
     (Uniform(4.0, 10.0), "Uniform(low=4.0, high=10.0)"),
     (Triangular(2.0, 3.0, 10.0), "Triangular(low=2.0, mode=3.0, high=10.0)"),
@@ -150,6 +184,7 @@ def test_repr_of_a_configured_distribution():
     ({"dist": "exponential", "mean": 30}, Exponential(30.0)),
     ({"dist": "lognormal", "mean": 12, "cv": 0.8}, Lognormal(12.0, 0.8)),
     ({"dist": "gamma", "mean": 8, "cv": 0.5}, Gamma(8.0, 0.5)),
+    ({"dist": "weibull", "mean": 20, "cv": 1.4}, Weibull(20.0, 1.4)),
     ({"dist": "deterministic", "value": 5}, Deterministic(5.0)),
     ({"dist": "deterministic", "value": 0}, Deterministic(0.0)),
     ({"dist": "uniform", "low": 4, "high": 10}, Uniform(4.0, 10.0)),
