@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow sample-log calibrate-sample clean
+.PHONY: run test test-slow test-ray sample-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
 
 test: $(STAMP)  ## the default test suite (a few minutes on 2 cores)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not ray" $(PYTEST_ARGS)
 
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)
@@ -21,6 +21,14 @@ sample-log: $(STAMP)  ## regenerate experiments/data/sample_ticket_log.csv (a si
 calibrate-sample: $(STAMP)  ## calibrate configs/network/sample_office.yaml from the sample log
 	$(BIN)/simoffice-calibrate experiments/data/sample_ticket_log.csv --out configs/network/sample_office.yaml --force
 
+# Ray is heavy and pins an older cloudpickle: it gets a virtual environment of its own.
+test-ray:  ## sweeps on a local Ray head node (installs the ray extra into .venv-ray)
+	test -x .venv-ray/bin/python || $(PYTHON) -m venv .venv-ray
+	.venv-ray/bin/python -m pip install --quiet -e '.[test,ray]'
+	.venv-ray/bin/ray start --head --num-cpus 2 --disable-usage-stats
+	.venv-ray/bin/python -m pytest -m ray tests/test_sweep.py $(PYTEST_ARGS); status=$$?; \
+	.venv-ray/bin/ray stop; exit $$status
+
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -28,4 +36,4 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-ray .pytest_cache

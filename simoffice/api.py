@@ -39,11 +39,11 @@ def compose(*overrides: str, config_name: str = "config") -> DictConfig:
 def config_hash(cfg: DictConfig | Mapping[str, Any]) -> str:
     """SHA-256 (first 16 hex digits) of what determines a run's tables: the resolved
     network, schedule, design and run settings, less Hydra's keys and the settings
-    that only change how it runs (``run.jobs``, ``run.progress``)."""
+    that only change how it runs (``run.jobs``, ``run.progress``, ``run.quiet``)."""
     if isinstance(cfg, DictConfig):
         cfg = OmegaConf.to_container(cfg, resolve=True)
     model = {k: cfg[k] for k in ("network", "schedule", "design", "run") if k in cfg}
-    model["run"] = {k: v for k, v in model.get("run", {}).items() if k not in ("jobs", "progress")}
+    model["run"] = {k: v for k, v in model.get("run", {}).items() if k not in ("jobs", "progress", "quiet")}
     text = OmegaConf.to_yaml(OmegaConf.create(model), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

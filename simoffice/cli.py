@@ -88,10 +88,13 @@ def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
     started = time.perf_counter()
     try:
         configs = {name: compose(*o) for name, o in arm_overrides(list(HydraConfig.get().overrides.task), arms).items()}
-        comparison = compare(configs)
+        comparison = compare(configs, progress=False if cfg.run.get("quiet", False) else None)
     except ConfigError as err:
         fail(f"config error: {err}", out_dir)
     comparison.save(out_dir)
+    if cfg.run.get("quiet", False):
+        print(out_dir)
+        return None
     meta = comparison.arms[comparison.baseline].summary["meta"]
     print(f"simoffice {meta['version']}: compared {', '.join(comparison.arms)} on network={meta['network']}, "
           f"{meta['replications']} replications × {meta['weeks']} weeks in {time.perf_counter() - started:.1f} s")
@@ -112,6 +115,9 @@ def run(cfg: DictConfig) -> float | None:
         # another (run.jobs 0 means 1 here) and without a progress bar of its own.
         cfg.run.jobs = cfg.run.jobs or 1
         cfg.run.progress = False
+    quiet = bool(cfg.run.get("quiet", False))
+    if quiet:
+        cfg.run.progress = False
     if (out_dir / "summary.json").exists() or (out_dir / "comparison.json").exists():
         fail(f"hydra.run.dir: expected a directory without earlier results (got '{out_dir}')")
     if cfg.task == "compare":
@@ -124,11 +130,14 @@ def run(cfg: DictConfig) -> float | None:
     except ConfigError as err:
         fail(f"config error: {err}", out_dir)
     results.save(out_dir)
+    wait = results.summary["measures"]["wait_mean_min"]["mean"]
+    if quiet:
+        print(out_dir)
+        return wait
     meta = results.summary["meta"]
     print(f"simoffice {meta['version']}: network={meta['network']} schedule={meta['schedule']} "
           f"design={meta['design']}, {meta['replications']} replications × {meta['weeks']} weeks "
           f"in {time.perf_counter() - started:.1f} s")
-    wait = results.summary["measures"]["wait_mean_min"]["mean"]
     if hydra_cfg.mode == RunMode.MULTIRUN:  # one line per job; the sweep's summary comes at the end
         print(f"  mean wait {wait if wait is None else round(wait, 2)} min -> {out_dir}")
         return wait

@@ -406,6 +406,7 @@ class RunConfig:
     coverage_target_min: float = 30.0
     start_date: str = "2026-01-12"
     progress: bool = True
+    quiet: bool = False  # batch use: no progress bar, one line of output
 
 
 @dataclass

@@ -128,3 +128,14 @@ def test_rerunning_into_a_directory_with_results_is_refused_and_keeps_them(small
 def test_a_refused_rerun_keeps_the_config_record_of_the_earlier_results(small_run):
     assert small_run["again"].returncode == 2
     assert (small_run["run_dir"] / ".hydra" / "config.yaml").read_bytes() == small_run["hydra_config"]
+
+
+def test_quiet_mode_prints_only_the_results_path(tmp_path):
+    """run.quiet=true, for batch use: no progress bar, one line naming the output directory."""
+    out = tmp_path / "quiet"
+    proc = subprocess.run([str(SCRIPT), *SMALL_RUN, "run.quiet=true", f"hydra.run.dir={out}"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(out)
+    assert "replications" not in proc.stderr  # no progress bar
+    assert (out / "summary.json").exists()

@@ -83,3 +83,15 @@ def test_jobs_without_results_are_left_out_of_the_summary(joblib_sweep, tmp_path
     (copy / "2" / "summary.json").unlink()
     table = collect(copy)
     assert sorted(table["job"].unique()) == [0, 1, 3]
+
+
+@pytest.mark.ray
+def test_a_sweep_on_a_ray_cluster_gives_the_same_tables_as_joblib(joblib_sweep, tmp_path):
+    """Needs the `ray` extra and a running head node (`make test-ray` starts one)."""
+    out = tmp_path / "ray"
+    multirun(out, "hydra/launcher=ray", "+hydra.launcher.ray.init.address=auto",
+             "+hydra.launcher.ray.init.object_store_memory=null")
+    for job in range(4):
+        a = pd.read_parquet(joblib_sweep / str(job) / "replications.parquet")
+        b = pd.read_parquet(out / str(job) / "replications.parquet")
+        pd.testing.assert_frame_equal(a, b)
