@@ -252,6 +252,9 @@ def _segments(net: Mapping[str, Any]) -> tuple[Segment, ...]:
     seg_names = tuple(seg_cfg)
     shares = _weights({n: s.get("share") for n, s in seg_cfg.items()}, "network.segments", seg_names,
                       "segment", ".share")
+    uptake = net.get("online_uptake")
+    if uptake is not None:
+        uptake = _prob(uptake, "network.online_uptake")
     segments = []
     for (name, s), share in zip(seg_cfg.items(), shares):
         key = f"network.segments.{name}"
@@ -259,6 +262,9 @@ def _segments(net: Mapping[str, Any]) -> tuple[Segment, ...]:
         channels = s.get("channels") or {"walk_in": 1.0}
         if not isinstance(channels, Mapping):
             raise ConfigError(f"{key}.channels", f"a mapping channel -> weight, channels {list(CHOOSABLE)}", channels)
+        weights = _weights(channels, f"{key}.channels", CHOOSABLE, "channel")
+        if uptake is not None:
+            weights = _with_online_share(weights, uptake)
         segments.append(Segment(
             name=name,
             share=share,
@@ -266,10 +272,21 @@ def _segments(net: Mapping[str, Any]) -> tuple[Segment, ...]:
             priority=_int(s.get("priority", 0), f"{key}.priority"),
             return_prob=_prob(s.get("return_prob", 0.8), f"{key}.return_prob"),
             informed_share=_prob(s.get("informed_share", 1.0), f"{key}.informed_share"),
-            channels=_weights(channels, f"{key}.channels", CHOOSABLE, "channel"),
+            channels=weights,
             digital_skill=_prob(s.get("digital_skill", 0.5), f"{key}.digital_skill"),
         ))
     return tuple(segments)
+
+
+def _with_online_share(weights: tuple[float, ...], share: float) -> tuple[float, ...]:
+    """Channel probabilities with ``share`` for online and the other channels in
+    their given proportions (walk-in only if the segment gave no other)."""
+    online = CHOOSABLE.index("online")
+    rest = [0.0 if i == online else w for i, w in enumerate(weights)]
+    total = sum(rest)
+    if total <= 0:
+        rest[CHOOSABLE.index("walk_in")], total = 1.0, 1.0
+    return tuple(share if i == online else (1 - share) * w / total for i, w in enumerate(rest))
 
 
 def _dist_or_none(value: Any, key: str):

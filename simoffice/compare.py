@@ -35,6 +35,8 @@ VERDICT = {
     "visits_per_bundle_mean": ("contacts per bundle", "", True),
     "bundle_completion_days_mean": ("days to complete a bundle", "days", True),
     "travel_min_per_bundle": ("travel per bundle", "min", True),
+    "coverage_within_min": ("population with a service point open within the service circle", "%", False),
+    "cost": ("cost", "a week", True),
     "overtime_min": ("overtime", "min a week", True),
     "utilisation": ("desk utilisation", "%", False),
     "staff_hours": ("staff hours", "h a week", True),

@@ -277,6 +277,7 @@ class CatalogueConfig:
     appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
     choice: ChoiceConfig = field(default_factory=ChoiceConfig)
     staff_cost_per_hour: float = 35.0
+    online_uptake: Optional[float] = None  # set: every segment turns online with this chance first
 
 
 @dataclass

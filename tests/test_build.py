@@ -14,6 +14,7 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
@@ -1127,3 +1128,20 @@ def test_instantiation_keys_are_refused_wherever_they_appear(path, key):
     node[key] = "os.system"
     err = assert_refused(cfg, f"{path}.{key}", "os.system", "no object instantiation keys")
     assert "os.system" in str(err)
+
+
+def test_online_uptake_sets_every_segments_online_share_and_keeps_the_other_channels_proportions():
+    spec = build_spec(config("network=regional", "+network.online_uptake=0.4"))
+    online = list(("walk_in", "appointment", "phone", "video", "online")).index("online")
+    base = build_spec(config("network=regional"))
+    for seg, ref in zip(spec.segments, base.segments):
+        assert seg.channels[online] == pytest.approx(0.4)
+        others = [w for i, w in enumerate(seg.channels) if i != online]
+        ref_others = [w for i, w in enumerate(ref.channels) if i != online]
+        assert np.allclose(np.array(others) / sum(others), np.array(ref_others) / sum(ref_others))
+
+
+def test_online_uptake_is_a_probability():
+    cfg = config("network=regional")
+    cfg["network"]["online_uptake"] = 1.5
+    assert_refused(cfg, "network.online_uptake", 1.5, "a probability in [0, 1]")
