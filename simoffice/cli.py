@@ -3,8 +3,10 @@
 ``simoffice [overrides]`` composes ``configs/config.yaml`` with the overrides,
 simulates, writes the tables, ``summary.json`` and ``report.html`` into Hydra's
 output directory (``results/<date>/<time>/`` by default), prints a short summary
-and returns the mean wait (so that a sweeper can minimise it). A config error
-prints one line naming the key and exits with status 2.
+and returns the mean wait (so that a sweeper can minimise it). ``task=compare``
+compares arms, ``task=staffing_search`` searches the fewest staff (see
+``experiments/``). A config error prints one line naming the key and exits
+with status 2.
 """
 
 from __future__ import annotations
@@ -103,9 +105,34 @@ def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
     return None
 
 
+def run_staffing(cfg: DictConfig, out_dir: Path) -> float:
+    """Search the fewest staff per unit × weekday × block that meet the service level,
+    write the staffed configs, tables and staffing.html; returns the staffed weekly hours."""
+    from simoffice.staffing import search_staffing
+
+    started = time.perf_counter()
+    try:
+        search = search_staffing(cfg, log=lambda line: print(line, flush=True))
+    except ConfigError as err:
+        fail(f"config error: {err}", out_dir)
+    search.save(out_dir)
+    m = search.meta
+    phone = f" (calls: {m['phone_target_sec']:g} s)" if m["phone_target_sec"] is not None else ""
+    print(f"\nsimoffice {m['version']}: staffing search on network={m['network']} schedule={m['schedule']} "
+          f"design={m['design']}: {m['service_level']:.0%} within {m['service_level_target_min']:g} min{phone}, "
+          f"{m['block_min']}-min blocks, {m['replications']} replications × {m['weeks']} weeks, "
+          f"in {time.perf_counter() - started:.1f} s")
+    print("\n".join(search.summary_lines(out_dir / "configs")))
+    print(f"\nResults: {out_dir}\nReport:  {out_dir / 'staffing.html'}")
+    return float(search.hours.iloc[-1]["staffed_hours"])
+
+
+TASKS = ("simulate", "compare", "staffing_search")
+
+
 def run(cfg: DictConfig) -> float | None:
-    """Simulate the composed config (or compare arms) and write the outputs;
-    returns the mean wait (minutes) of a simulation."""
+    """Simulate the composed config (or compare arms, or search staffing) and write
+    the outputs; returns the mean wait (minutes) of a simulation."""
     from simoffice.api import simulate
 
     hydra_cfg = HydraConfig.get()
@@ -118,12 +145,14 @@ def run(cfg: DictConfig) -> float | None:
     quiet = bool(cfg.run.get("quiet", False))
     if quiet:
         cfg.run.progress = False
-    if (out_dir / "summary.json").exists() or (out_dir / "comparison.json").exists():
+    if any((out_dir / name).exists() for name in ("summary.json", "comparison.json", "staffing.json")):
         fail(f"hydra.run.dir: expected a directory without earlier results (got '{out_dir}')")
     if cfg.task == "compare":
         return run_comparison(cfg, out_dir)
+    if cfg.task == "staffing_search":
+        return run_staffing(cfg, out_dir)
     if cfg.task != "simulate":
-        fail(f"config error: task: expected one of ['simulate', 'compare'] (got '{cfg.task}')", out_dir)
+        fail(f"config error: task: expected one of {list(TASKS)} (got '{cfg.task}')", out_dir)
     started = time.perf_counter()
     try:
         results = simulate(cfg)

@@ -419,9 +419,33 @@ class CompareConfig:
 
 
 @dataclass
+class StaffingConfig:
+    """The staffing search (``task: staffing_search``, :mod:`simoffice.staffing`).
+
+    For every office (and, with ``contact_centre``, the contact centre) × weekday ×
+    block of ``block_min`` minutes of its opening hours, the fewest desks such
+    that ``service_level`` of the contacts queuing in the block start within
+    ``run.service_level_target_min`` (calls: the contact centre's
+    ``service_level_target_sec``): Erlang C's guess, then at most ``max_rounds``
+    simulation rounds. Every open block keeps at least ``min_staff`` desks.
+    ``network_name`` / ``schedule_name`` name the configs written (null:
+    ``<network>_staffed``, ``<schedule>_staffed``).
+    """
+
+    service_level: float = 0.8
+    block_min: int = 60
+    max_rounds: int = 8
+    min_staff: int = 1
+    contact_centre: bool = True
+    network_name: Optional[str] = None
+    schedule_name: Optional[str] = None
+
+
+@dataclass
 class Config:
-    """The composed config. ``task``: ``simulate`` (one scenario) or ``compare``
-    (the arms of ``compare``, on the same clients)."""
+    """The composed config. ``task``: ``simulate`` (one scenario), ``compare``
+    (the arms of ``compare``, on the same clients) or ``staffing_search`` (the
+    fewest staff per office × weekday × hour block that meet a service level)."""
 
     task: str = "simulate"
     network: Any = MISSING
@@ -429,6 +453,7 @@ class Config:
     design: DesignConfig = MISSING
     run: RunConfig = field(default_factory=RunConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
+    staffing: StaffingConfig = field(default_factory=StaffingConfig)
 
 
 def register() -> None:

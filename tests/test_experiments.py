@@ -24,7 +24,7 @@ def composed(*overrides: str, hydra: bool = False):
 
 def test_the_named_studies_are_there():
     assert {"schedule_comparison", "staffing_sweep", "integration_study", "channel_shift", "mobile_coverage",
-            "compare"} <= set(STUDIES)
+            "staffing_search", "compare"} <= set(STUDIES)
 
 
 @pytest.mark.parametrize("study", STUDIES)
@@ -35,6 +35,9 @@ def test_each_scenario_of_a_study_builds(study):
         assert study == "compare" or len(arms) >= 2
         for overrides in arms.values():
             build_spec(composed(f"experiment={study}", *overrides))
+        return
+    if cfg.task == "staffing_search":
+        build_spec(cfg)
         return
     params = dict(cfg.hydra.sweeper.params or {})
     assert str(cfg.hydra.mode).endswith("MULTIRUN") and params, "a study is a comparison or a sweep"
