@@ -37,7 +37,7 @@ def test_each_scenario_of_a_study_builds(study):
             build_spec(composed(f"experiment={study}", *overrides))
         return
     if cfg.task == "staffing_search":
-        build_spec(cfg)
+        build_spec(composed(f"experiment={study}"))
         return
     params = dict(cfg.hydra.sweeper.params or {})
     assert str(cfg.hydra.mode).endswith("MULTIRUN") and params, "a study is a comparison or a sweep"
