@@ -21,7 +21,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 from simoffice.api import compose, simulate  # noqa: E402
-from simoffice.errors import ConfigError  # noqa: E402
+from simoffice.errors import ConfigError, InvariantError, RunInterrupted  # noqa: E402
 from simoffice.results import Results  # noqa: E402
 
-__all__ = ["simulate", "compose", "Results", "ConfigError", "__version__"]
+__all__ = ["simulate", "compose", "Results", "ConfigError", "InvariantError", "RunInterrupted", "__version__"]

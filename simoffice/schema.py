@@ -394,7 +394,10 @@ class DesignConfig:
 
 @dataclass
 class RunConfig:
-    """Length and repetition of a run. ``jobs``: parallel workers (0 = one per CPU)."""
+    """Length and repetition of a run. ``jobs``: parallel workers (0 = one per CPU).
+    ``keep_contacts``: keep a row per contact, bundle and case (false: only running
+    aggregates, for long runs). ``check_invariants``: check the engine's invariants
+    as it runs (see :mod:`simoffice.invariants`)."""
 
     weeks: int = 8
     warmup_weeks: int = 1
@@ -406,6 +409,8 @@ class RunConfig:
     coverage_target_min: float = 30.0
     start_date: str = "2026-01-12"
     progress: bool = True
+    keep_contacts: bool = True
+    check_invariants: bool = False
 
 
 @dataclass
