@@ -25,7 +25,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from simoffice.api import compose, simulate  # noqa: E402
 from simoffice.compare import Comparison, compare  # noqa: E402
-from simoffice.errors import ConfigError  # noqa: E402
+from simoffice.errors import ConfigError, InvariantError, RunInterrupted  # noqa: E402
 from simoffice.results import Results  # noqa: E402
 
-__all__ = ["simulate", "compose", "compare", "Comparison", "Results", "ConfigError", "__version__"]
+__all__ = [
+    "simulate", "compose", "compare", "Comparison", "Results",
+    "ConfigError", "InvariantError", "RunInterrupted", "__version__",
+]

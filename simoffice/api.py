@@ -10,11 +10,14 @@ from omegaconf import DictConfig, OmegaConf
 
 from simoffice import schema  # noqa: F401  (registers the schema in Hydra's ConfigStore)
 from simoffice.build import build_spec
+from simoffice.errors import RunInterrupted
 from simoffice.results import Results, assemble
 from simoffice.runner import run_replications
 from simoffice.spec import ModelSpec
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+# Run settings that change how a run goes, not its tables.
+NOT_HASHED = ("jobs", "progress", "quiet", "check_invariants", "resume")
 
 
 def compose(*overrides: str, config_name: str = "config") -> DictConfig:
@@ -39,11 +42,12 @@ def compose(*overrides: str, config_name: str = "config") -> DictConfig:
 def config_hash(cfg: DictConfig | Mapping[str, Any]) -> str:
     """SHA-256 (first 16 hex digits) of what determines a run's tables: the resolved
     network, schedule, design and run settings, less Hydra's keys and the settings
-    that only change how it runs (``run.jobs``, ``run.progress``, ``run.quiet``)."""
+    that only change how it runs (``run.jobs``, ``run.progress``,
+    ``run.quiet``, ``run.check_invariants``, ``run.resume``)."""
     if isinstance(cfg, DictConfig):
         cfg = OmegaConf.to_container(cfg, resolve=True)
     model = {k: cfg[k] for k in ("network", "schedule", "design", "run") if k in cfg}
-    model["run"] = {k: v for k, v in model.get("run", {}).items() if k not in ("jobs", "progress", "quiet")}
+    model["run"] = {k: v for k, v in model.get("run", {}).items() if k not in NOT_HASHED}
     text = OmegaConf.to_yaml(OmegaConf.create(model), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -58,6 +62,9 @@ def simulate(cfg: DictConfig | Mapping[str, Any] | ModelSpec, progress: bool | N
 
     Raises:
         ConfigError: an invalid config value, named by its key path.
+        RunInterrupted: a KeyboardInterrupt stopped the run (it says how many
+            replications had finished).
+        InvariantError: with ``run.check_invariants``, the engine broke an invariant.
     """
     from simoffice import __version__
 
@@ -80,4 +87,8 @@ def simulate(cfg: DictConfig | Mapping[str, Any] | ModelSpec, progress: bool | N
         "version": __version__,
         "config_hash": digest,
     }
-    return assemble(spec, run_replications(spec, progress), meta)
+    reps = run_replications(spec, progress)
+    try:
+        return assemble(spec, reps, meta)
+    except KeyboardInterrupt:
+        raise RunInterrupted(len(reps), len(reps)) from None

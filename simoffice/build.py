@@ -170,6 +170,8 @@ def _run(r: Mapping[str, Any]) -> Run:
         start_date=start.isoformat(),
         start_weekday=start.weekday(),
         progress=_bool(r.get("progress", True), "run.progress"),
+        keep_contacts=_bool(r.get("keep_contacts", True), "run.keep_contacts"),
+        check_invariants=_bool(r.get("check_invariants", False), "run.check_invariants"),
     )
 
 

@@ -7,11 +7,18 @@ and returns the mean wait (so that a sweeper can minimise it). ``task=compare``
 compares arms, ``task=staffing_search`` searches the fewest staff (see
 ``experiments/``). A config error prints one line naming the key and exits
 with status 2.
+
+SIGINT (Ctrl-C) and SIGTERM stop a run the same way: the worker processes are
+ended, nothing is written (a save under way removes what it had written), one
+line says how many replications had finished, and the exit status is 128 plus
+the signal's number (130 for SIGINT, 143 for SIGTERM).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -21,20 +28,61 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from simoffice import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
-from simoffice.api import CONFIG_DIR
-from simoffice.errors import ConfigError
+from simoffice import hydra_errors, schema, sweep  # noqa: F401  (schema: registers the ConfigStore entries)
+from simoffice import resume
+from simoffice.api import CONFIG_DIR, config_hash
+from simoffice.errors import ConfigError, RunInterrupted
 from simoffice.metrics import UNITS
 
 
-def fail(message: str, out_dir: Path | None = None) -> None:
-    """Print one line to stderr and exit with status 2, removing an output
+def fail(message: str, out_dir: Path | None = None, status: int = 2) -> None:
+    """Print one line to stderr and exit with ``status``, removing an output
     directory that holds nothing but Hydra's own files."""
     if out_dir is not None and out_dir.is_dir():
         if all(p.name == ".hydra" or p.suffix == ".log" for p in out_dir.iterdir()):
             shutil.rmtree(out_dir, ignore_errors=True)
     print(f"simoffice: {message}", file=sys.stderr)
-    sys.exit(2)
+    sys.exit(status)
+
+
+# The signal that stopped the run: SIGTERM is turned into a KeyboardInterrupt like SIGINT.
+_received: list[int] = []
+
+
+def _interrupt(signum: int, frame) -> None:
+    _received.append(signum)
+    # Once is enough: further signals while the run winds down change nothing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def interrupted(err: KeyboardInterrupt, out_dir: Path | None, total: int | None = None,
+                writing: bool = False, task: str | None = None) -> None:
+    """Say what an interrupted run had finished, and exit with 128 + the signal's number.
+    ``task``: a comparison or staffing search, whose partial outputs are removed."""
+    signum = _received[0] if _received else signal.SIGINT
+    name = signal.Signals(signum).name
+    if task is not None:
+        done = f"during the {task}"
+        if out_dir is not None and out_dir.is_dir():
+            for path in out_dir.iterdir():
+                if path.name != ".hydra" and path.suffix != ".log":
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    elif writing:
+        done = f"while writing the results of {total} replications"
+    elif isinstance(err, RunInterrupted):
+        done = f"after {err.finished} of {err.total} replications had finished"
+    else:
+        done = "before any replication had finished"
+    fail(f"interrupted by {name} {done}; nothing was written", out_dir, status=128 + signum)
+
+
+def sweep_interrupted(sweep_dir: Path) -> None:
+    """Say how much of an interrupted sweep is complete, and how to finish it."""
+    signum = _received[0] if _received else signal.SIGINT
+    fail(f"interrupted by {signal.Signals(signum).name}: {resume.complete_jobs(sweep_dir)} jobs complete in "
+         f"{sweep_dir}; the same command with run.resume=true runs the others", status=128 + signum)
 
 
 def format_summary(summary: dict) -> str:
@@ -145,12 +193,24 @@ def run(cfg: DictConfig) -> float | None:
     quiet = bool(cfg.run.get("quiet", False))
     if quiet:
         cfg.run.progress = False
-    if any((out_dir / name).exists() for name in ("summary.json", "comparison.json", "staffing.json")):
-        fail(f"hydra.run.dir: expected a directory without earlier results (got '{out_dir}')")
-    if cfg.task == "compare":
-        return run_comparison(cfg, out_dir)
-    if cfg.task == "staffing_search":
-        return run_staffing(cfg, out_dir)
+    marker = resume.completed(out_dir)
+    if marker is not None:
+        key = "hydra.sweep.dir" if hydra_cfg.mode == RunMode.MULTIRUN else "hydra.run.dir"
+        if not cfg.run.get("resume", False):
+            fail(f"{key}: expected a directory without earlier results (got '{out_dir}'; "
+                 f"run.resume=true skips complete runs)")
+        if cfg.task == "simulate" and resume.config_mismatch(marker, config_hash(cfg)):
+            fail(f"run.resume: expected the config of the complete run in '{out_dir}' (got another config: "
+                 f"hash {config_hash(cfg)} against {resume.stored_hash(marker)})")
+        print(f"  complete, skipped -> {out_dir}")
+        return resume.stored_wait(marker)
+    try:
+        if cfg.task == "compare":
+            return run_comparison(cfg, out_dir)
+        if cfg.task == "staffing_search":
+            return run_staffing(cfg, out_dir)
+    except KeyboardInterrupt as err:
+        interrupted(err, out_dir, task=cfg.task.replace("_", " ").replace("compare", "comparison"))
     if cfg.task != "simulate":
         fail(f"config error: task: expected one of {list(TASKS)} (got '{cfg.task}')", out_dir)
     started = time.perf_counter()
@@ -158,7 +218,12 @@ def run(cfg: DictConfig) -> float | None:
         results = simulate(cfg)
     except ConfigError as err:
         fail(f"config error: {err}", out_dir)
-    results.save(out_dir)
+    except KeyboardInterrupt as err:
+        interrupted(err, out_dir)
+    try:
+        results.save(out_dir)
+    except KeyboardInterrupt as err:
+        interrupted(err, out_dir, total=results.spec.run.replications, writing=True)
     wait = results.summary["measures"]["wait_mean_min"]["mean"]
     if quiet:
         print(out_dir)
@@ -185,10 +250,23 @@ def _main(cfg: DictConfig) -> float | None:
 
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    # A sweep's worker pool ended by an interrupt leaves semaphores that Python's
+    # resource tracker cleans up; its warning about them says nothing to a user.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     hydra_errors.install()
+    sys.argv[1:] = resume.sweep_argv(sys.argv[1:])
     # Hydra rewrites a run directory's .hydra/ record before the task starts: refuse an
     # explicit hydra.run.dir that already holds results before Hydra touches it.
     for arg in sys.argv[1:]:
-        if arg.startswith("hydra.run.dir=") and (Path(arg.split("=", 1)[1]) / "summary.json").exists():
-            fail(f"hydra.run.dir: expected a directory without earlier results (got '{arg.split('=', 1)[1]}')")
-    _main()
+        if (arg.startswith("hydra.run.dir=") and resume.completed(Path(arg.split("=", 1)[1]))
+                and not resume.wants_resume(sys.argv[1:])):
+            fail(f"hydra.run.dir: expected a directory without earlier results (got '{arg.split('=', 1)[1]}'; "
+                 f"run.resume=true skips a complete run)")
+    try:
+        _main()
+    except KeyboardInterrupt as err:
+        if sweep.RUNNING:  # a sweep whose jobs run in other processes
+            sweep_interrupted(sweep.RUNNING[-1])
+        interrupted(err, None)  # before the run began (Hydra composing the config)

@@ -75,8 +75,8 @@ class Comparison:
                "differences": diffs.to_dict(orient="records"),
                "meta": {name: res.summary["meta"] for name, res in self.arms.items()}}
         text = json.dumps(_jsonable(doc), indent=2)
-        atomic_write(out / "comparison.json", lambda p: Path(p).write_text(text + "\n"))
         write_comparison_report(self, out / "comparison.html")
+        atomic_write(out / "comparison.json", lambda p: Path(p).write_text(text + "\n"))  # last: the comparison is complete
         return out
 
 

@@ -22,11 +22,12 @@ class Case:
 
 
 class Expert:
-    __slots__ = ("id", "skills", "duty", "wake", "current", "since")
+    __slots__ = ("id", "skills", "duty", "wake", "off", "current", "since")
 
     def __init__(self, id, skills, duty):
         self.id, self.skills, self.duty = id, tuple(sorted(skills)), duty
         self.wake = None
+        self.off = 0.0  # while idle: the end of the duty period
         self.current = None
         self.since = 0.0
 
@@ -44,10 +45,13 @@ def finish_time(start: float, work: float, duty: list[tuple[float, float]], i: i
 
 
 class ExpertCentre:
-    """Queues and experts; ``decided(case, expert, start, end)`` is called on the journey."""
+    """Queues and experts; ``decided(case, expert, start, end)`` is called on the journey.
+    ``invariants`` (a :class:`simoffice.invariants.Invariants`, or None) checks that
+    an expert starts a case only on duty."""
 
-    def __init__(self, env, experts: list[Expert], n_skills: int, journey):
+    def __init__(self, env, experts: list[Expert], n_skills: int, journey, invariants=None):
         self.env = env
+        self.invariants = invariants  # checks each start (run.check_invariants), or None
         self.experts = experts
         self.queues = [deque() for _ in range(n_skills)]
         self.idle: list[Expert] = []
@@ -56,8 +60,10 @@ class ExpertCentre:
             env.process(self._expert(e))
 
     def add(self, case: Case) -> None:
+        now = self.env.now
         for i, e in enumerate(self.idle):
-            if case.skill in e.skills:
+            # An expert whose duty period ends at this very moment is going home: not them.
+            if case.skill in e.skills and e.off > now:
                 del self.idle[i]
                 e.wake.succeed(case)
                 return
@@ -91,6 +97,7 @@ class ExpertCentre:
             case = self._pull(e)
             if case is None:
                 e.wake = wake = env.event()
+                e.off = hi
                 self.idle.append(e)
                 yield wake | env.timeout(hi - env.now)
                 if not wake.triggered:
@@ -98,6 +105,8 @@ class ExpertCentre:
                     continue
                 case = wake.value
             start = env.now
+            if self.invariants is not None:
+                self.invariants.expert_starts(e, i, case, start)
             end = finish_time(start, case.work, duty, i)
             e.current, e.since = case, start
             if math.isinf(end):

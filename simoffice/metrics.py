@@ -8,6 +8,8 @@ desk time inside it. The measure names are the public contract (DESIGN.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
+
 import numpy as np
 
 from simoffice.recorder import (
@@ -66,14 +68,6 @@ def occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.nda
     return out
 
 
-def _mean(x: np.ndarray) -> float:
-    return float(x.mean()) if len(x) else float("nan")
-
-
-def _share(mask: np.ndarray) -> float:
-    return float(mask.mean()) if len(mask) else float("nan")
-
-
 def open_time_before(x: np.ndarray, intervals: np.ndarray) -> np.ndarray:
     """Total open time (minutes) before each time in ``x``, for sorted disjoint ``(start, end)`` rows."""
     if len(intervals) == 0:
@@ -99,19 +93,127 @@ def overtime(duty: dict, opening: list[np.ndarray], window: tuple[float, float])
     return total
 
 
-def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, float],
-                    targets: np.ndarray, physical: np.ndarray) -> dict[str, float]:
-    """The clients' side of the measures (see :data:`CLIENT_MEASURES`).
+# --- tallies: sums and counts that add up across parts of a log -----------------------
+#
+# Every measure is a ratio of sums, a time integral or a percentile. A tally holds
+# those sums for some rows of a log; tallies of disjoint parts add up to the tally
+# of the whole, so a long run can fold its log into tallies week by week
+# (``run.keep_contacts=false``) and get the measures of the whole log. Only
+# percentiles need every wait: a tally keeps a histogram of waits in
+# WAIT_BIN_MIN bins (zero waits exactly), and the raw waits when asked (``exact``).
 
-    Args:
-        contacts, bundles: log columns (numpy arrays); ``bundles`` None leaves the
-            bundle measures out (a split by channel).
-        window: measured window (start, end) in minutes.
-        targets: service-level target (minutes of wait) per channel code.
-        physical: per unit, whether clients travel to it (trips can fail there).
+WAIT_BIN_MIN = 0.1
+
+
+class WaitHistogram:
+    """Counts of waits by bin: key -1 holds waits of exactly zero, key k >= 0 the
+    waits in ``[k, k + 1) × WAIT_BIN_MIN``. Stored sparse (only bins that occur)."""
+
+    __slots__ = ("keys", "counts")
+
+    def __init__(self, keys: np.ndarray | None = None, counts: np.ndarray | None = None):
+        self.keys = np.zeros(0, np.int64) if keys is None else keys
+        self.counts = np.zeros(0, np.int64) if counts is None else counts
+
+    @classmethod
+    def of(cls, waits: np.ndarray) -> "WaitHistogram":
+        keys = np.where(waits <= 0, -1, np.floor(waits / WAIT_BIN_MIN)).astype(np.int64)
+        k, n = np.unique(keys, return_counts=True)
+        return cls(k, n.astype(np.int64))
+
+    def __add__(self, other: "WaitHistogram") -> "WaitHistogram":
+        if not len(other.keys):
+            return self
+        if not len(self.keys):
+            return other
+        keys = np.concatenate((self.keys, other.keys))
+        counts = np.concatenate((self.counts, other.counts))
+        k, inverse = np.unique(keys, return_inverse=True)
+        return WaitHistogram(k, np.bincount(inverse, weights=counts, minlength=len(k)).astype(np.int64))
+
+    def percentile(self, q: float) -> float:
+        """The ``q``-th percentile as numpy's default (linear) method gives it, with
+        each wait replaced by its bin's middle (0 for zero waits): within half a
+        bin of the exact value."""
+        n = int(self.counts.sum())
+        if n == 0:
+            return float("nan")
+        values = np.where(self.keys < 0, 0.0, (self.keys + 0.5) * WAIT_BIN_MIN)
+        cum = np.cumsum(self.counts)
+        h = (n - 1) * q / 100.0
+        lo = int(np.floor(h))
+        hi = min(lo + 1, n - 1)
+        x_lo, x_hi = values[np.searchsorted(cum, [lo, hi], side="right")]
+        return float(x_lo + (h - lo) * (x_hi - x_lo))
+
+
+@dataclass
+class ClientTally:
+    """Sums behind the clients' side of the measures (see :func:`client_tally`)."""
+
+    n_queued: int = 0
+    n_reneged: int = 0
+    n_in_time: int = 0
+    n_waits: int = 0
+    sum_waits: float = 0.0
+    n_trips: int = 0
+    n_failed_trips: int = 0
+    n_contacts: int = 0
+    # Bundles (absent for a split by channel).
+    bundles: bool = False
+    n_ended: int = 0
+    sum_visits: float = 0.0
+    sum_travel: float = 0.0
+    n_contacted: int = 0
+    n_one_visit: int = 0
+    n_days: int = 0
+    sum_days: float = 0.0
+    hist: WaitHistogram = field(default_factory=WaitHistogram)
+    waits: np.ndarray | None = None  # every wait, for exact percentiles (a whole log)
+
+    def __add__(self, other: "ClientTally") -> "ClientTally":
+        out = ClientTally(**{f: getattr(self, f) + getattr(other, f) for f in _SUMS})
+        out.bundles = self.bundles or other.bundles
+        out.hist = self.hist + other.hist
+        if self.waits is not None and other.waits is not None:
+            out.waits = np.concatenate((self.waits, other.waits))
+        return out
+
+
+_SUMS = ("n_queued", "n_reneged", "n_in_time", "n_waits", "sum_waits", "n_trips", "n_failed_trips", "n_contacts",
+         "n_ended", "sum_visits", "sum_travel", "n_contacted", "n_one_visit", "n_days", "sum_days")
+
+
+@dataclass
+class UnitTally:
+    """Sums behind the staff's and the expert centre's side of the measures (see :func:`unit_tally`)."""
+
+    busy: float = 0.0  # desk minutes in service, inside the window
+    on_duty: float = 0.0  # desk minutes on duty, inside the window
+    overtime: float = 0.0
+    queue_area: float = 0.0  # time integral of the number waiting
+    n_case_rows: int = 0
+    n_cases: int = 0  # escalated in the window
+    n_decided: int = 0
+    sum_turnaround_days: float = 0.0
+    backlog_area: float = 0.0
+
+    def __add__(self, other: "UnitTally") -> "UnitTally":
+        return UnitTally(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(UnitTally)})
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den else float("nan")
+
+
+def client_tally(contacts: dict, bundles: dict | None, window: tuple[float, float], targets: np.ndarray,
+                 physical: np.ndarray, exact: bool = False) -> ClientTally:
+    """The sums behind :func:`client_measures` for some rows of a log.
+
+    The rows of one contact (the tickets of a visit) must all be in the same part.
+    ``exact`` keeps every wait, for exact percentiles.
     """
     w0, w1 = window
-    weeks = (w1 - w0) / 10080.0
     arr = contacts["arrival_min"]
     inw = (arr >= w0) & (arr < w1)
     out = contacts["outcome"][inw]
@@ -121,14 +223,15 @@ def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, f
     queued = (out != CLOSED) & (out != NO_SHOW) & (channel != ONLINE)
     started = ~np.isnan(start)
     waits = start[started] - arrival[started]
-    n_queued = int(queued.sum())
-    r = {}
-    r["wait_mean_min"] = _mean(waits)
-    for q in (50, 90, 95):
-        r[f"wait_p{q}_min"] = float(np.percentile(waits, q)) if len(waits) else float("nan")
-    in_time = (waits <= targets[channel[started]]).sum()
-    r["service_level"] = float(in_time / n_queued) if n_queued else float("nan")
-    r["abandonment_rate"] = float((out == RENEGED).sum() / n_queued) if n_queued else float("nan")
+    t = ClientTally(
+        n_queued=int(queued.sum()),
+        n_reneged=int((out == RENEGED).sum()),
+        n_in_time=int((waits <= targets[channel[started]]).sum()),
+        n_waits=len(waits),
+        sum_waits=float(waits.sum()),
+        hist=WaitHistogram.of(waits),
+        waits=waits if exact else None,
+    )
     # Trips: a visit to a service point fails when it found the point closed or was
     # sent away with nothing handled.
     office = contacts["office"][inw]
@@ -141,41 +244,139 @@ def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, f
     np.logical_or.at(served_trip, inverse, (o == SERVED) | (o == IN_SERVICE_AT_END))
     bad_trip = np.zeros(len(trips), bool)
     np.logical_or.at(bad_trip, inverse, (o == CLOSED) | (o == SENT_AWAY))
-    r["failed_trip_rate"] = _share(bad_trip & ~served_trip)
+    t.n_trips = len(trips)
+    t.n_failed_trips = int((bad_trip & ~served_trip).sum())
     # A contact is a trip, call, session or no-show: tickets of one visit (re-queues, a
     # video client connected at a joint service point) are one contact.
-    contact_keys = contacts["bundle"][inw] * 1000 + contacts["visit"][inw]
-    r["contacts_per_week"] = float(len(np.unique(contact_keys)) / weeks)
+    t.n_contacts = len(np.unique(contacts["bundle"][inw] * 1000 + contacts["visit"][inw]))
     if bundles is not None:
+        t.bundles = True
         # Bundles created in the window and ended by the end of the run.
         b_in = (bundles["created_min"] >= w0) & (bundles["created_min"] < w1)
         status = bundles["status"][b_in]
         ended = status != OPEN
         visits = bundles["visits"][b_in][ended]
-        r["visits_per_bundle_mean"] = _mean(visits.astype(float))
+        t.n_ended = len(visits)
+        t.sum_visits = float(visits.astype(float).sum())
+        t.sum_travel = float(bundles["travel_min"][b_in][ended].sum())
         # Bundles delivered proactively (no contact) are left out.
         contacted = visits > 0
-        r["one_visit_resolution"] = _share((status[ended][contacted] == SETTLED) & (visits[contacted] == 1))
+        t.n_contacted = int(contacted.sum())
+        t.n_one_visit = int(((status[ended][contacted] == SETTLED) & (visits[contacted] == 1)).sum())
         settled = status == SETTLED
         days = (bundles["end_min"][b_in][settled] - bundles["first_visit_min"][b_in][settled]) / 1440.0
-        r["bundle_completion_days_mean"] = _mean(days[~np.isnan(days)])
-        r["travel_min_per_bundle"] = _mean(bundles["travel_min"][b_in][ended])
+        days = days[~np.isnan(days)]
+        t.n_days = len(days)
+        t.sum_days = float(days.sum())
+    return t
+
+
+def client_results(t: ClientTally, window: tuple[float, float]) -> dict[str, float]:
+    """The clients' side of the measures from their tally: exact percentiles when the
+    tally kept every wait, else from its histogram (within WAIT_BIN_MIN / 2)."""
+    w0, w1 = window
+    r = {"wait_mean_min": _ratio(t.sum_waits, t.n_waits)}
+    for q in (50, 90, 95):
+        if t.waits is not None:
+            r[f"wait_p{q}_min"] = float(np.percentile(t.waits, q)) if len(t.waits) else float("nan")
+        else:
+            r[f"wait_p{q}_min"] = t.hist.percentile(q)
+    r["service_level"] = _ratio(t.n_in_time, t.n_queued)
+    r["abandonment_rate"] = _ratio(t.n_reneged, t.n_queued)
+    r["failed_trip_rate"] = _ratio(t.n_failed_trips, t.n_trips)
+    r["contacts_per_week"] = float(t.n_contacts / ((w1 - w0) / 10080.0))
+    if t.bundles:
+        r["visits_per_bundle_mean"] = _ratio(t.sum_visits, t.n_ended)
+        r["one_visit_resolution"] = _ratio(t.n_one_visit, t.n_contacted)
+        r["bundle_completion_days_mean"] = _ratio(t.sum_days, t.n_days)
+        r["travel_min_per_bundle"] = _ratio(t.sum_travel, t.n_ended)
     return r
+
+
+def client_measures(contacts: dict, bundles: dict | None, window: tuple[float, float],
+                    targets: np.ndarray, physical: np.ndarray) -> dict[str, float]:
+    """The clients' side of the measures (see :data:`CLIENT_MEASURES`).
+
+    Args:
+        contacts, bundles: log columns (numpy arrays); ``bundles`` None leaves the
+            bundle measures out (a split by channel).
+        window: measured window (start, end) in minutes.
+        targets: service-level target (minutes of wait) per channel code.
+        physical: per unit, whether clients travel to it (trips can fail there).
+    """
+    return client_results(client_tally(contacts, bundles, window, targets, physical, exact=True), window)
 
 
 def expert_measures(cases: dict, window: tuple[float, float]) -> dict[str, float]:
     """Turnaround (days from escalation to decision, cases escalated in the window),
     backlog (time-average cases at the expert centre) and cases a week."""
+    return _expert_results(unit_tally(None, None, cases, window, []), window)
+
+
+def _expert_results(t: "UnitTally", window: tuple[float, float]) -> dict[str, float]:
     w0, w1 = window
-    esc, end = cases["escalated_min"], cases["end_min"]
-    inw = (esc >= w0) & (esc < w1)
-    done = inw & ~np.isnan(end)
-    still = np.where(np.isnan(end), np.inf, end)
     return {
-        "expert_turnaround_days": _mean((end[done] - esc[done]) / 1440.0),
-        "expert_backlog": float(occupancy(esc, still, np.array([w0, w1]))[0] / (w1 - w0)),
-        "expert_cases_per_week": float(inw.sum() / ((w1 - w0) / 10080.0)),
+        "expert_turnaround_days": _ratio(t.sum_turnaround_days, t.n_decided),
+        "expert_backlog": float(t.backlog_area / (w1 - w0)),
+        "expert_cases_per_week": float(t.n_cases / ((w1 - w0) / 10080.0)),
     }
+
+
+def unit_tally(contacts: dict | None, duty: dict | None, cases: dict | None, window: tuple[float, float],
+               opening: list[np.ndarray]) -> UnitTally:
+    """The sums behind the staff's and the expert centre's measures for some rows of
+    a log (any split of the rows adds up)."""
+    w0, w1 = window
+    edges = np.array([w0, w1])
+    t = UnitTally()
+    if duty is not None:
+        t.on_duty = float(occupancy(duty["start_min"], duty["end_min"], edges)[0])
+        t.overtime = overtime(duty, opening, window)
+    if contacts is not None:
+        s_all, e_all = contacts["start_min"], contacts["end_min"]
+        busy_rows = ~np.isnan(s_all)
+        t.busy = float(occupancy(s_all[busy_rows], e_all[busy_rows], edges)[0])
+        leave = np.where(np.isnan(s_all), e_all, s_all)
+        out, channel = contacts["outcome"], contacts["channel"]
+        queued = (out != CLOSED) & (out != NO_SHOW) & (channel != ONLINE)
+        t.queue_area = float(occupancy(contacts["arrival_min"][queued], leave[queued], edges)[0])
+    if cases is not None:
+        esc, end = cases["escalated_min"], cases["end_min"]
+        inw = (esc >= w0) & (esc < w1)
+        done = inw & ~np.isnan(end)
+        still = np.where(np.isnan(end), np.inf, end)
+        t.n_case_rows = len(esc)
+        t.n_cases = int(inw.sum())
+        t.n_decided = int(done.sum())
+        t.sum_turnaround_days = float(((end[done] - esc[done]) / 1440.0).sum())
+        t.backlog_area = float(occupancy(esc, still, edges)[0])
+    return t
+
+
+def unit_results(t: UnitTally, window: tuple[float, float], cost_per_hour: float = 0.0,
+                 fixed_cost: float = 0.0) -> dict[str, float]:
+    """The staff's and the expert centre's measures from their tally."""
+    w0, w1 = window
+    weeks = (w1 - w0) / 10080.0
+    r = {
+        "utilisation": _ratio(t.busy, t.on_duty) if t.on_duty > 0 else float("nan"),
+        "overtime_min": t.overtime / weeks,
+        "staff_hours": float(t.on_duty / 60.0 / weeks),
+        "queue_length_mean": float(t.queue_area / (w1 - w0)),
+    }
+    r["cost"] = r["staff_hours"] * cost_per_hour + fixed_cost / weeks
+    if t.n_case_rows:  # else not applicable (NaN): no expert centre, or no case in the run
+        r.update(_expert_results(t, window))
+    return r
+
+
+def results(client: ClientTally, unit: UnitTally, window: tuple[float, float], cost_per_hour: float = 0.0,
+            fixed_cost: float = 0.0, coverage: float = float("nan")) -> dict[str, float]:
+    """Every summary measure from the tallies of a log (see :func:`measures`)."""
+    r = client_results(client, window)
+    r.update(unit_results(unit, window, cost_per_hour, fixed_cost))
+    r["coverage_within_min"] = coverage
+    return {m: r.get(m, float("nan")) for m in MEASURES}
 
 
 def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
@@ -193,28 +394,8 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
         cost_per_hour: price of a staff hour; ``fixed_cost``: other costs in the window
             (mobile offices' vehicles); ``coverage``: the share of population covered.
     """
-    w0, w1 = window
-    weeks = (w1 - w0) / 10080.0
-    r = client_measures(contacts, bundles, window, targets, physical)
-    # Desk time inside the window.
-    edges = np.array([w0, w1])
-    on_duty = occupancy(duty["start_min"], duty["end_min"], edges)[0]
-    s_all, e_all = contacts["start_min"], contacts["end_min"]
-    busy_rows = ~np.isnan(s_all)
-    busy = occupancy(s_all[busy_rows], e_all[busy_rows], edges)[0]
-    r["utilisation"] = float(busy / on_duty) if on_duty > 0 else float("nan")
-    r["overtime_min"] = overtime(duty, opening, window) / weeks
-    r["staff_hours"] = float(on_duty / 60.0 / weeks)
-    expert = expert_measures(cases, window) if cases is not None and len(cases["escalated_min"]) else {
-        k: float("nan") for k in ("expert_turnaround_days", "expert_backlog", "expert_cases_per_week")}
-    r.update(expert)
-    r["cost"] = r["staff_hours"] * cost_per_hour + fixed_cost / weeks
-    arr = contacts["arrival_min"]
-    leave = np.where(np.isnan(s_all), e_all, s_all)
-    queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
-    r["queue_length_mean"] = float(occupancy(arr[queued], leave[queued], edges)[0] / (w1 - w0))
-    r["coverage_within_min"] = coverage
-    return {m: r.get(m, float("nan")) for m in MEASURES}
+    return results(client_tally(contacts, bundles, window, targets, physical, exact=True),
+                   unit_tally(contacts, duty, cases, window, opening), window, cost_per_hour, fixed_cost, coverage)
 
 
 def split(columns: dict, key: np.ndarray, n_groups: int):
@@ -233,6 +414,88 @@ def subset(columns: dict, mask: np.ndarray) -> dict:
     return {k: v[mask] for k, v in columns.items()}
 
 
+def series(group_skills: list[tuple[int, frozenset[int]]], n_offices: int) -> list[tuple[int, int]]:
+    """The time series of a run, in table order: (office, desk group) with desk
+    group -1 for an office's total, followed by its own desk groups.
+
+    Args:
+        group_skills: (office, skills) of each network-wide desk group.
+    """
+    out = []
+    for o in range(n_offices):
+        out.append((o, -1))
+        out.extend((o, g) for g, (office, _) in enumerate(group_skills) if office == o)
+    return out
+
+
+def _occupancy_add(out: np.ndarray, starts: np.ndarray, ends: np.ndarray, window: tuple[float, float],
+                   bin_min: float) -> None:
+    """Add :func:`occupancy` per ``bin_min`` bin of the window into ``out``, working
+    only on the bins the intervals touch. ``out`` has a value per bin of the window,
+    or fewer: then bin ``i`` of the window adds into ``out[i % len(out)]`` (a week's
+    bins fold the window onto one week)."""
+    w0, w1 = window
+    s = np.clip(starts, w0, w1)
+    e = np.clip(ends, w0, w1)
+    keep = e > s
+    if not keep.any():
+        return
+    s, e = s[keep], e[keep]
+    n_bins = int(round((w1 - w0) / bin_min))
+    lo = max(int((s.min() - w0) // bin_min) - 1, 0)
+    hi = min(int(np.ceil((e.max() - w0) / bin_min)) + 1, n_bins)
+    part = occupancy(s, e, w0 + np.arange(lo, hi + 1) * bin_min)
+    if len(out) == n_bins:
+        out[lo:hi] += part
+    else:
+        out += np.bincount(np.arange(lo, hi) % len(out), weights=part, minlength=len(out))
+
+
+def timeseries_add(acc: np.ndarray, contacts: dict, duty: dict, group_skills: list[tuple[int, frozenset[int]]],
+                   n_offices: int, window: tuple[float, float], bin_min: float = 15.0) -> None:
+    """Add some rows of a log to the time integrals ``acc`` (series × queue, busy,
+    on duty × bin; series as :func:`series`; bins of the window, or of a week to fold
+    the window onto one week): any split of the rows adds up."""
+    start, end, arr = contacts["start_min"], contacts["end_min"], contacts["arrival_min"]
+    queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
+    leave = np.where(np.isnan(start), end, start)
+    busy_rows = ~np.isnan(start)
+    for i, (o, g) in enumerate(series(group_skills, n_offices)):
+        if g < 0:
+            tq = queued & (contacts["office"] == o)
+            bq = busy_rows & (contacts["office"] == o)
+            dq = duty["office"] == o
+        else:
+            tq = queued & (contacts["office"] == o) & np.isin(contacts["skill"], list(group_skills[g][1]))
+            bq = busy_rows & (contacts["desk_group"] == g)
+            dq = duty["desk_group"] == g
+        _occupancy_add(acc[i, 0], arr[tq], leave[tq], window, bin_min)
+        _occupancy_add(acc[i, 1], start[bq], end[bq], window, bin_min)
+        _occupancy_add(acc[i, 2], duty["start_min"][dq], duty["end_min"][dq], window, bin_min)
+
+
+def timeseries_table(acc: np.ndarray, group_skills: list[tuple[int, frozenset[int]]], n_offices: int,
+                     window: tuple[float, float], bin_min: float = 15.0) -> dict[str, np.ndarray]:
+    """The time series as columns, from the time integrals of :func:`timeseries_add`
+    (folded onto a week, each bin's integral is averaged over the weeks of the window)."""
+    keys = series(group_skills, n_offices)
+    n_bins = acc.shape[2] if acc.ndim == 3 else 0
+    w0, w1 = window
+    folds = (w1 - w0) / (n_bins * bin_min) if n_bins else 1.0
+    if not keys:
+        return {k: np.array([]) for k in ("office", "desk_group", "bin_start_min", "queue_mean", "busy_mean",
+                                          "on_duty_mean")}
+    scale = bin_min * folds
+    return {
+        "office": np.repeat(np.array([o for o, _ in keys], np.int16), n_bins),
+        "desk_group": np.repeat(np.array([g for _, g in keys], np.int16), n_bins),
+        "bin_start_min": np.tile(w0 + np.arange(n_bins) * bin_min, len(keys)),
+        "queue_mean": (acc[:, 0] / scale).ravel(),
+        "busy_mean": (acc[:, 1] / scale).ravel(),
+        "on_duty_mean": (acc[:, 2] / scale).ravel(),
+    }
+
+
 def timeseries(contacts: dict, duty: dict, group_skills: list[tuple[int, frozenset[int]]],
                n_offices: int, window: tuple[float, float], bin_min: float = 15.0) -> dict[str, np.ndarray]:
     """Time-average queue length, busy desks and desks on duty per bin.
@@ -245,35 +508,6 @@ def timeseries(contacts: dict, duty: dict, group_skills: list[tuple[int, frozens
         group_skills: (office, skills) of each network-wide desk group.
     """
     w0, w1 = window
-    edges = np.arange(w0, w1 + bin_min / 2, bin_min)
-    n_bins = len(edges) - 1
-    start, end, arr = contacts["start_min"], contacts["end_min"], contacts["arrival_min"]
-    queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
-    leave = np.where(np.isnan(start), end, start)
-    busy_rows = ~np.isnan(start)
-    rows: dict[str, list] = {k: [] for k in ("office", "desk_group", "bin_start_min", "queue_mean", "busy_mean", "on_duty_mean")}
-
-    def add(office, group, q, b, d):
-        rows["office"].append(np.full(n_bins, office, np.int16))
-        rows["desk_group"].append(np.full(n_bins, group, np.int16))
-        rows["bin_start_min"].append(edges[:-1])
-        for k, v in (("queue_mean", q), ("busy_mean", b), ("on_duty_mean", d)):
-            rows[k].append(v / bin_min)
-
-    for o in range(n_offices):
-        in_o = contacts["office"] == o
-        d_o = duty["office"] == o
-        tq = queued & in_o
-        add(o, -1,
-            occupancy(arr[tq], leave[tq], edges),
-            occupancy(start[busy_rows & in_o], end[busy_rows & in_o], edges),
-            occupancy(duty["start_min"][d_o], duty["end_min"][d_o], edges))
-        for g, (office, skills) in enumerate(group_skills):
-            if office != o:
-                continue
-            tg = tq & np.isin(contacts["skill"], list(skills))
-            bg = busy_rows & (contacts["desk_group"] == g)
-            dg = duty["desk_group"] == g
-            add(o, g, occupancy(arr[tg], leave[tg], edges), occupancy(start[bg], end[bg], edges),
-                occupancy(duty["start_min"][dg], duty["end_min"][dg], edges))
-    return {k: np.concatenate(v) if v else np.array([]) for k, v in rows.items()}
+    acc = np.zeros((len(series(group_skills, n_offices)), 3, int(round((w1 - w0) / bin_min))))
+    timeseries_add(acc, contacts, duty, group_skills, n_offices, window, bin_min)
+    return timeseries_table(acc, group_skills, n_offices, window, bin_min)

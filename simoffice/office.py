@@ -110,6 +110,10 @@ class OfficeModel:
         self.serve_waiting = serve_waiting
         self.journey = journey
         self.recorder = recorder
+        # What happens when a desk starts a ticket and when a waiting ticket leaves the
+        # queue (reneged, sent away): a checked office wraps them (simoffice.invariants).
+        self.begin = journey.begin_service
+        self.left = journey.ticket_left
         for desk in desks:
             env.process(self._desk(desk))
         env.process(self._clock())
@@ -123,17 +127,22 @@ class OfficeModel:
         if not self.timetable.is_open(tk.t):
             if not (self.serve_waiting and any(d.active and tk.skill in d.skills and tk.cls in d.classes
                                                for d in self.desks)):
-                self.journey.ticket_left(tk, SENT_AWAY, tk.t)
+                self.journey.ticket_left(tk, SENT_AWAY, tk.t)  # it never joined the queue
                 return
         self.add(tk)
 
     def add(self, tk: Ticket) -> None:
-        """Hand the ticket to an idle desk that can serve it, or queue it."""
+        """Hand the ticket to an idle desk that can serve it, or queue it. A desk whose
+        shift ends at this very moment (the clock has not yet sent it home) takes it
+        only for overtime, as it would from the queue."""
         idle = self.idle
         if idle:
             skill, cls = tk.skill, tk.cls
             for i, desk in enumerate(idle):
                 if skill in desk.skills and cls in desk.classes:
+                    now = self.env.now
+                    if desk.end <= now and not (self.serve_waiting and not self.timetable.is_open(now)):
+                        continue
                     del idle[i]
                     desk.wake.succeed(tk)
                     return
@@ -171,7 +180,7 @@ class OfficeModel:
                     tk = q[0]
                     if tk.deadline <= now:
                         q.popleft()
-                        self.journey.ticket_left(tk, RENEGED, tk.deadline)
+                        self.left(tk, RENEGED, tk.deadline)
                         continue
                     if best is None or tk.t < best.t:
                         best, best_q = tk, q
@@ -191,6 +200,7 @@ class OfficeModel:
     def _desk(self, desk: Desk):
         env = self.env
         journey = self.journey
+        begin = self.begin
         is_open = self.timetable.is_open
         for start, end in desk.duty:
             if env.now < start:
@@ -201,7 +211,9 @@ class OfficeModel:
                 # After the shift: stay only for overtime once the office has closed.
                 if now >= end and not (self.serve_waiting and not is_open(now)):
                     break
-                tk = self.pull(desk, now)
+                # While the office is closed only overtime calls clients: a desk coming on
+                # duty at the moment of closing leaves those waiting to be sent away.
+                tk = self.pull(desk, now) if self.serve_waiting or is_open(now) else None
                 if tk is None:
                     if now >= end:
                         break
@@ -212,7 +224,7 @@ class OfficeModel:
                         continue
                     now = env.now
                 desk.current, desk.since = tk, now
-                handled, duration = journey.begin_service(tk, desk, now)
+                handled, duration = begin(tk, desk, now)
                 yield env.timeout(duration)
                 desk.current = None
                 journey.end_service(tk, desk, now, env.now, handled)
@@ -249,7 +261,7 @@ class OfficeModel:
                         continue
                     for tk in q:
                         if tk.deadline <= now:
-                            self.journey.ticket_left(tk, RENEGED, tk.deadline)
+                            self.left(tk, RENEGED, tk.deadline)
                         else:
-                            self.journey.ticket_left(tk, SENT_AWAY, now)
+                            self.left(tk, SENT_AWAY, now)
                     q.clear()

@@ -97,3 +97,16 @@ class Recorder:
         conv = lambda cols: {k: np.frombuffer(v, dtype=v.typecode).copy() if len(v) else np.array([], dtype=v.typecode) for k, v in cols.items()}
         return {"contacts": conv(self.contacts), "bundles": conv(self.bundles), "duty": conv(self.duty_log),
                 "cases": conv(self.cases)}
+
+    def take(self) -> dict[str, dict[str, np.ndarray]]:
+        """The rows written so far, as :meth:`arrays`, and empty columns from here on."""
+        out = self.arrays()
+        for log in (self.contacts, self.bundles, self.duty_log, self.cases):
+            for column in log.values():
+                del column[:]  # in place: the bound appends stay valid
+        return out
+
+
+def empty_log() -> dict[str, dict[str, np.ndarray]]:
+    """The four logs with no rows."""
+    return Recorder().arrays()

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from functools import partial
+from typing import Callable
 
 import numpy as np
 import simpy
 
 from simoffice.expert import Expert, ExpertCentre
+from simoffice.invariants import CheckedOfficeModel, Invariants
 from simoffice.journey import Client, Draws, Journey
 from simoffice.office import APPOINTMENT_CLASS, WALK_IN_CLASS, Desk, OfficeModel
 from simoffice.recorder import Recorder
@@ -252,7 +255,49 @@ def _few_collections():
         gc.unfreeze()
 
 
-def simulate_replication(spec: ModelSpec, replication: int) -> dict:
+class _Flush:
+    """Hands the recorder's rows over every simulated week (``run.keep_contacts=false``)."""
+
+    def __init__(self, rec: Recorder, journey: Journey, flush: Callable[[dict], None]):
+        self.rec, self.journey, self.flush = rec, journey, flush
+        self.held = None  # contact rows of contacts still under way
+
+    def every_week(self, env):
+        while True:
+            yield env.timeout(WEEK)
+            self.now()
+
+    def now(self) -> None:
+        part = self.rec.take()
+        c = part["contacts"]
+        if self.held is not None:
+            c = part["contacts"] = {k: np.concatenate((self.held[k], v)) for k, v in c.items()}
+        # A client's current contact may still add tickets (a re-queue in the same visit).
+        open_clients = self.journey.open_clients
+        if open_clients and len(c["bundle"]):
+            ids = np.fromiter(open_clients, np.int64, len(open_clients))
+            visits = np.fromiter((cl.visits for cl in open_clients.values()), np.int64, len(open_clients))
+            order = np.argsort(ids)
+            ids, visits = ids[order], visits[order]
+            at = np.minimum(np.searchsorted(ids, c["bundle"]), len(ids) - 1)
+            hold = (ids[at] == c["bundle"]) & (visits[at] == c["visit"])
+            self.held = {k: v[hold] for k, v in c.items()}
+            part["contacts"] = {k: v[~hold] for k, v in c.items()}
+        else:
+            self.held = None
+        self.flush(part)
+
+    def final(self) -> None:
+        """At the end of the run, after the books are closed: everything."""
+        part = self.rec.take()
+        if self.held is not None:
+            part["contacts"] = {k: np.concatenate((self.held[k], v)) for k, v in part["contacts"].items()}
+            self.held = None
+        self.flush(part)
+
+
+def simulate_replication(spec: ModelSpec, replication: int,
+                         flush: Callable[[dict], None] | None = None) -> dict:
     """Run replication ``replication`` and return its contacts, bundles, duty and
     cases logs (dicts of columns), ``tickets_issued`` and each unit's ``opening``
     intervals.
@@ -261,6 +306,12 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict:
     which units keep working without new bundles, so that bundles begun in the
     measured window can end. Tickets and bundles still open at the end are
     written with outcome ``waiting_at_end`` / ``in_service_at_end`` and status ``open``.
+
+    Args:
+        flush: if given, called with the rows written so far every simulated week
+            and once at the end, instead of keeping them: the returned logs are
+            then empty. The tickets of a contact still under way wait for the
+            next call, so that a contact's rows are handed over together.
     """
     env = simpy.Environment()
     rec = Recorder()
@@ -269,26 +320,34 @@ def simulate_replication(spec: ModelSpec, replication: int) -> dict:
     journey = Journey(env, spec, rec, timetables, access, spec.profile)
     n_levels = len({s.priority for s in spec.segments})
     serve_waiting = spec.schedule.closing_policy == "serve_waiting"
+    # Invariant mode: checked units, chosen once here (the plain ones check nothing).
+    invariants = Invariants(spec) if spec.run.check_invariants else None
+    unit_model = partial(CheckedOfficeModel, invariants=invariants) if invariants else OfficeModel
     group_offset = desk_offset = 0
     for o, unit in enumerate(spec.offices):
         desks = build_desks(spec, o, group_offset, desk_offset)
         # Remote units finish the calls and sessions under way at closing; a mobile office
         # leaves at the end of each stop, sending away those still waiting.
         policy = (serve_waiting or not unit.physical) and unit.kind != MOBILE_OFFICE
-        journey.offices.append(OfficeModel(env, o, timetables[o], desks, n_levels, len(spec.skills), policy,
-                                           journey, rec, spec.appointments.priority))
+        journey.offices.append(unit_model(env, o, timetables[o], desks, n_levels, len(spec.skills), policy,
+                                          journey, rec, spec.appointments.priority))
         group_offset += len(unit.desk_groups)
         desk_offset += len(desks)
     if spec.expert is not None:
-        journey.expert = ExpertCentre(env, build_experts(spec), len(spec.skills), journey)
+        journey.expert = ExpertCentre(env, build_experts(spec), len(spec.skills), journey, invariants)
     # Bundle ids are unique in the replication: zone z's clients start at z * 10**12.
     for z, zone in enumerate(spec.zones):
         if zone.bundles_per_week > 0:
             env.process(_arrivals(env, ClientFactory(spec, replication, z, z * 10**12), journey, spec.run.weeks))
+    if flush is not None:
+        weekly = _Flush(rec, journey, flush)
+        env.process(weekly.every_week(env))
     horizon = spec.run.horizon
     with _few_collections():
         env.run(until=horizon)
     journey.close_books(horizon)
+    if flush is not None:
+        weekly.final()
     out = rec.arrays()
     out["tickets_issued"] = journey.tickets_issued
     out["opening"] = [np.array(tt.intervals).reshape(-1, 2) for tt in timetables]

@@ -584,16 +584,20 @@ def _zone_section(results: Any) -> str:
 # ------------------------------------------------------------------- figures
 
 
-def _empty(fig: go.Figure) -> go.Figure:
-    fig.add_annotation(text="No data in the measured window", showarrow=False,
-                       xref="paper", yref="paper", x=0.5, y=0.5)
+NOT_KEPT = "Not kept: the run kept aggregates only (run.keep_contacts=false)"
+
+
+def _empty(fig: go.Figure, text: str = "No data in the measured window") -> go.Figure:
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
     return fig
 
 
-def _wait_figure(contacts: pd.DataFrame, target: float) -> go.Figure:
+def _wait_figure(contacts: pd.DataFrame, target: float, kept: bool = True) -> go.Figure:
     """Histogram of waits, binned with numpy so the figure stays small."""
     fig = go.Figure(layout_title_text=TITLE_WAIT)
     fig.update_layout(xaxis_title="wait (min)", yaxis_title="share of served clients (%)")
+    if not kept:
+        return _empty(fig, NOT_KEPT)
     ok = _mask(contacts["in_window"]) & (contacts["outcome"] == "served").to_numpy(dtype=bool)
     waits = contacts["wait_min"].to_numpy(dtype=float)[ok]
     waits = waits[np.isfinite(waits)]
@@ -650,12 +654,14 @@ def _util_figure(ts_all: pd.DataFrame, offices: list[str], hours: list[int]) -> 
     return fig
 
 
-def _visits_figure(bundles: pd.DataFrame) -> go.Figure:
+def _visits_figure(bundles: pd.DataFrame, kept: bool = True) -> go.Figure:
     """Share of ended bundles by visits, stacked by how they ended."""
     fig = go.Figure(layout_title_text=TITLE_VISITS)
     fig.update_layout(xaxis_title="contacts per bundle (visits, calls, sessions; 0: settled proactively)",
                       yaxis_title="share of ended bundles (%)",
                       barmode="stack", xaxis_dtick=1)
+    if not kept:
+        return _empty(fig, NOT_KEPT)
     status = bundles["status"].astype(str)
     ended = bundles[_mask(bundles["in_window"]) & status.isin(["settled", "abandoned"]).to_numpy()]
     if ended.empty:
@@ -678,6 +684,8 @@ def build_report_html(results: Any) -> str:
     meta = summary.get("meta", {})
     target = float(meta.get("service_level_target_min", 15))
 
+    spec = getattr(results, "spec", None)
+    kept = spec is None or spec.run.keep_contacts
     ts = results.timeseries
     ts_all = ts[(ts["desk_group"] == "all").to_numpy(dtype=bool)].copy()
     offices = _order(ts_all["office"]) or _order(results.contacts["office"])
@@ -689,10 +697,10 @@ def build_report_html(results: Any) -> str:
     channel_html, channel_fig = _channel_section(results)
     figures = [
         ("fig-channels", channel_fig),
-        ("fig-wait", _wait_figure(results.contacts, target)),
+        ("fig-wait", _wait_figure(results.contacts, target, kept)),
         ("fig-queue", _queue_figure(ts_all, offices, hours)),
         ("fig-util", _util_figure(ts_all, offices, hours)),
-        ("fig-visits", _visits_figure(results.bundles)),
+        ("fig-visits", _visits_figure(results.bundles, kept)),
     ]
     config = {"displaylogo": False, "responsive": True}
     html_of: dict[str, str] = {}

@@ -14,6 +14,10 @@
 - ``summary``: ``{"measures": {name: {mean, ci_low, ci_high, n}}, "groups":
   {"segment"|"channel": {group: {measure: interval}}}, "equity": {"segment"|"zone":
   {measure: {highest, lowest, gap: interval}}}, "meta": {...}}``.
+
+With ``run.keep_contacts=false`` the ``contacts``, ``bundles`` and ``cases``
+tables are empty and ``timeseries`` holds a typical week (see
+:mod:`simoffice.aggregate`).
 """
 
 from __future__ import annotations
@@ -56,21 +60,29 @@ class Results:
         return pd.DataFrame(self.summary["measures"]).T
 
     def save(self, out_dir: str | os.PathLike) -> Path:
-        """Write the tables, summary.json and report.html into ``out_dir``.
+        """Write the tables, report.html and summary.json into ``out_dir``.
 
         Each file is written to a temporary name and renamed into place, so a
-        file is either complete or absent.
+        file is either complete or absent; summary.json comes last. A save
+        that fails or is interrupted (KeyboardInterrupt) removes the files it
+        had created: the directory holds every file of the run or none.
         """
         from simoffice.report import write_report
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
-            table = getattr(self, name)
-            atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
         text = json.dumps(_jsonable(self.summary), indent=2)
-        atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
-        write_report(self, out / "report.html")
+        new = [out / name for name in FILES if not (out / name).exists()]
+        try:
+            for name in TABLES:
+                table = getattr(self, name)
+                atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
+            write_report(self, out / "report.html")
+            atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
+        except BaseException:
+            for path in new:
+                path.unlink(missing_ok=True)
+            raise
         return out
 
 

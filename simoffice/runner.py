@@ -3,22 +3,26 @@
 Replication ``r`` depends only on the spec and ``r`` (its random streams are
 keyed by ``(seed, r, …)``), so results are identical with one worker or several.
 Each worker reduces its replication to measures and a 15-minute time series
-before sending it back, so little crosses process boundaries beyond the log.
+before sending it back, so little crosses process boundaries beyond the log
+(nothing more with ``run.keep_contacts=false``). A KeyboardInterrupt stops the
+workers at once and raises :class:`~simoffice.errors.RunInterrupted`.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
-from simoffice import metrics
-from simoffice.coverage import open_days, zone_coverage
-from simoffice.replication import simulate_replication
+from simoffice.aggregate import Aggregates
+from simoffice.coverage import open_days
+from simoffice.errors import RunInterrupted
+from simoffice.replication import office_timetable, simulate_replication
 from simoffice.spec import CHANNELS, MOBILE_OFFICE, PHONE, ModelSpec
 from simoffice.timetable import DAY
 
@@ -50,39 +54,20 @@ def vehicle_cost(spec: ModelSpec) -> float:
 
 def run_one(spec: ModelSpec, replication: int) -> dict[str, Any]:
     """Simulate one replication and compute its measures: for the network, per
-    unit, and (clients' side) per segment, zone and channel."""
-    log = simulate_replication(spec, replication)
-    window = spec.run.window
-    tg = targets(spec)
-    physical = np.array([u.physical for u in spec.offices])
-    c, b, d, cases = log["contacts"], log["bundles"], log["duty"], log["cases"]
-    opening = log["opening"]
-    coverage, zone_cov = zone_coverage(spec)
-    rows = [("all", metrics.measures(c, b, d, window, tg, opening, physical, cases, spec.staff_cost_per_hour,
-                                     vehicle_cost(spec), coverage))]
-    if len(spec.offices) > 1:
-        for o, office in enumerate(spec.offices):
-            rows.append((office.name, metrics.measures(
-                metrics.subset(c, c["office"] == o), metrics.subset(b, b["office"] == o),
-                metrics.subset(d, d["office"] == o), window, tg, opening, physical,
-                cost_per_hour=spec.staff_cost_per_hour)))
-    groups = []
-    for by, names, key_c, key_b in (
-        ("segment", [s.name for s in spec.segments], "segment", "segment"),
-        ("zone", [z.name for z in spec.zones], "zone", "zone"),
-    ):
-        parts_b = dict(metrics.split(b, b[key_b], len(names)))
-        for g, part in metrics.split(c, c[key_c], len(names)):
-            m = metrics.client_measures(part, parts_b[g], window, tg, physical)
-            if by == "zone":
-                m["coverage_within_min"] = float(zone_cov[g])
-            groups.append((by, names[g], m))
-    for g, part in metrics.split(c, c["channel"], len(CHANNELS)):
-        if len(part["channel"]):
-            groups.append(("channel", CHANNELS[g], metrics.client_measures(part, None, window, tg, physical)))
-    log["measures"] = rows
-    log["groups"] = groups
-    log["timeseries"] = metrics.timeseries(c, d, group_skills(spec), len(spec.offices), window)
+    unit, and (clients' side) per segment, zone and channel, and its time series.
+
+    With ``run.keep_contacts`` the whole log is kept and returned, and percentiles
+    are exact; without, the log is folded into aggregates week by week and the
+    returned logs are empty (see :mod:`simoffice.aggregate`)."""
+    keep = spec.run.keep_contacts
+    opening = [np.array(office_timetable(spec, o).intervals).reshape(-1, 2) for o in range(len(spec.offices))]
+    agg = Aggregates(spec, targets(spec), opening, vehicle_cost(spec), group_skills(spec), exact=keep)
+    log = simulate_replication(spec, replication, flush=None if keep else agg.add)
+    if keep:
+        agg.add(log)
+    log["measures"] = agg.measures()
+    log["groups"] = agg.groups()
+    log["timeseries"] = agg.timeseries()
     log["replication"] = replication
     return log
 
@@ -98,25 +83,61 @@ def run_replications(spec: ModelSpec, progress: bool | None = None) -> list[dict
 
     Args:
         progress: show a progress bar (default: ``run.progress``).
+
+    Raises:
+        RunInterrupted: a KeyboardInterrupt (SIGINT, or SIGTERM under the command
+            line) arrived; the worker processes are stopped at once and the
+            replications that had finished are dropped.
     """
     n = spec.run.replications
     show = spec.run.progress if progress is None else progress
     bar = tqdm(total=n, desc="replications", unit="rep", disable=not show, leave=False)
     n_workers = workers(spec.run.jobs, n)
     results: list[dict[str, Any] | None] = [None] * n
+    finished = 0
     try:
         if n_workers == 1:
             for r in range(n):
                 results[r] = run_one(spec, r)
+                finished += 1
                 bar.update()
         else:
             # fork starts workers in milliseconds and shares the imported modules.
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            with ProcessPoolExecutor(n_workers, mp_context=ctx) as pool:
+            pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_worker_signals)
+            try:
                 futures = {pool.submit(run_one, spec, r): r for r in range(n)}
                 for fut in as_completed(futures):
                     results[futures[fut]] = fut.result()
+                    finished += 1
                     bar.update()
+            except BaseException:
+                _stop(pool)
+                raise
+            pool.shutdown()
+    except KeyboardInterrupt:
+        raise RunInterrupted(finished, n) from None
     finally:
         bar.close()
     return results  # type: ignore[return-value]
+
+
+def _worker_signals() -> None:
+    """In a worker: leave SIGINT to the parent (a Ctrl-C reaches the whole process
+    group), and let SIGTERM end the process, as the parent does to stop a run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Drop the replications not begun and end the workers now, rather than wait
+    for the replications under way."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+    else:  # no public way before 3.14
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    # The pool's manager thread sees the workers gone and winds down; wait for it, so
+    # that nothing of the pool is left running when the interpreter exits.
+    pool.shutdown(wait=True, cancel_futures=True)

@@ -395,7 +395,10 @@ class DesignConfig:
 
 @dataclass
 class RunConfig:
-    """Length and repetition of a run. ``jobs``: parallel workers (0 = one per CPU)."""
+    """Length and repetition of a run. ``jobs``: parallel workers (0 = one per CPU).
+    ``keep_contacts``: keep a row per contact, bundle and case (false: only running
+    aggregates, for long runs). ``check_invariants``: check the engine's invariants
+    as it runs (see :mod:`simoffice.invariants`)."""
 
     weeks: int = 8
     warmup_weeks: int = 1
@@ -408,6 +411,9 @@ class RunConfig:
     start_date: str = "2026-01-12"
     progress: bool = True
     quiet: bool = False  # batch use: no progress bar, one line of output
+    keep_contacts: bool = True
+    check_invariants: bool = False
+    resume: bool = False  # a run (or sweep job) whose directory holds a complete run is skipped
 
 
 @dataclass

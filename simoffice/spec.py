@@ -202,7 +202,9 @@ class Design:
 
 @dataclass(frozen=True)
 class Run:
-    """Run length (weeks), replications and the seed of the whole run."""
+    """Run length (weeks), replications and the seed of the whole run; ``keep_contacts``
+    false keeps only running aggregates of the log; ``check_invariants`` checks the
+    engine's invariants as it runs."""
 
     weeks: int
     warmup_weeks: int
@@ -215,6 +217,8 @@ class Run:
     start_weekday: int
     progress: bool
     coverage_target_min: float = 30.0
+    keep_contacts: bool = True
+    check_invariants: bool = False
 
     @property
     def window(self) -> tuple[float, float]:

@@ -347,10 +347,10 @@ class StaffingSearch:
                "network_config": str(configs / "network" / f"{self.network['name']}.yaml"),
                "schedule_config": str(configs / "schedule" / f"{self.schedule['name']}.yaml")}
         text = json.dumps(_jsonable(doc), indent=2)
-        atomic_write(out / "staffing.json", lambda p: Path(p).write_text(text + "\n"))
         self.baseline.save(out / "baseline")
         self.staffed.save(out / "staffed")
         write_staffing_report(self, out / "staffing.html", configs)
+        atomic_write(out / "staffing.json", lambda p: Path(p).write_text(text + "\n"))  # last: the search is complete
         return out
 
     def summary_lines(self, config_dir: str | os.PathLike) -> list[str]:
@@ -496,6 +496,9 @@ def search_staffing(cfg: DictConfig | Mapping[str, Any], progress: bool | None =
     base = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else copy.deepcopy(dict(cfg))
     params = staffing_params(base.get("staffing"))
     baseline_spec = build_spec(base)
+    if not baseline_spec.run.keep_contacts:  # the block service levels come from every contact's wait
+        raise ConfigError("run.keep_contacts", "true for the staffing search, which reads every contact's wait",
+                          False)
     network, schedule = explicit_configs(base)
     work_spec = build_spec({**base, "network": network, "schedule": schedule})
     units = _units(work_spec, params)

@@ -29,6 +29,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from simoffice.files import atomic_write
+from simoffice.resume import is_resume
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,10 @@ def _value(text: str) -> Any:
 
 
 def _job_overrides(job_dir: Path) -> list[str]:
+    """A job's overrides, less ``run.resume`` (a resumed sweep is the same sweep)."""
     path = job_dir / ".hydra" / "overrides.yaml"
-    return list(yaml.safe_load(path.read_text()) or []) if path.exists() else []
+    overrides = list(yaml.safe_load(path.read_text()) or []) if path.exists() else []
+    return [o for o in overrides if not is_resume(o)]
 
 
 def collect(sweep_dir: str | os.PathLike) -> pd.DataFrame:
@@ -89,8 +92,15 @@ def write_summary(sweep_dir: str | os.PathLike) -> Path:
     return path
 
 
+# The sweep under way in this process (so that an interrupted sweep can say where it stopped).
+RUNNING: list[Path] = []
+
+
 class SweepSummary(Callback):
     """Hydra callback (see ``hydra.callbacks`` in ``configs/config.yaml``)."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        RUNNING.append(Path(config.hydra.sweep.dir))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)

@@ -122,3 +122,12 @@ class Timetable:
 
     def __len__(self) -> int:
         return len(self.intervals)
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def clock(t: float, start_weekday: int) -> str:
+    """Simulated minutes as ``day d, Www HH:MM`` (``start_weekday``: weekday of day 0)."""
+    day, minute = divmod(t, DAY)
+    return f"day {int(day)}, {DAY_NAMES[(start_weekday + int(day)) % 7]} {int(minute) // 60:02d}:{int(minute) % 60:02d}"

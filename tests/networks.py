@@ -3,7 +3,8 @@
 :func:`network` returns the smallest network with every key spelt out: one
 office and one service, open and staffed around the clock (schedule ``always``,
 shift ``always`` 00:00–24:00 every day), Poisson arrivals at a constant rate,
-nobody reneges, everybody comes back. Tests change what they are about with
+nobody reneges, everybody comes back; the engine checks its invariants as it
+runs. Tests change what they are about with
 :func:`contact_centre`, :func:`expert_centre` and plain dict updates, so that
 each test reads as the specification of the behaviour it checks.
 """
@@ -55,7 +56,8 @@ def network(per_week: float = 500.0, service_mean: float = 10.0, desks: int = 2,
         "design": dict(DESIGNS[design]),
         "run": {"weeks": weeks, "warmup_weeks": warmup_weeks, "drain_weeks": drain_weeks,
                 "replications": replications, "seed": seed, "jobs": 1, "service_level_target_min": 15.0,
-                "coverage_target_min": 30.0, "start_date": "2026-01-12", "progress": False},
+                "coverage_target_min": 30.0, "start_date": "2026-01-12", "progress": False,
+                "keep_contacts": True, "check_invariants": True},
     }
 
 

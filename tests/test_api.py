@@ -14,7 +14,7 @@ from simoffice.metrics import MEASURES
 from simoffice.results import FILES
 
 SMALL = ("network=mmc", "network.arrivals_per_hour=20", "network.service_mean_min=10", "run.weeks=2",
-         "run.warmup_weeks=1", "run.drain_weeks=0", "run.replications=2", "run.jobs=1")
+         "run.warmup_weeks=1", "run.drain_weeks=0", "run.replications=2", "run.jobs=1", "run.check_invariants=true")
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ OUTPUTS = ("contacts.parquet", "bundles.parquet", "cases.parquet", "timeseries.p
 MEASURES = ("wait_mean_min", "wait_p90_min", "service_level", "abandonment_rate", "visits_per_bundle_mean",
             "one_visit_resolution", "failed_trip_rate", "utilisation", "overtime_min", "staff_hours")
 SMALL_RUN = ("network=mmc", "run.weeks=2", "run.warmup_weeks=1", "run.drain_weeks=0", "run.replications=2",
-             "run.jobs=1", "network.arrivals_per_hour=30", "network.service_mean_min=5", "run.progress=false")
+             "run.jobs=1", "network.arrivals_per_hour=30", "network.service_mean_min=5", "run.progress=false",
+             "run.check_invariants=true")
 
 
 def simoffice_cli(cwd: Path, run_dir: Path, *overrides: str) -> subprocess.CompletedProcess:

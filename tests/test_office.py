@@ -26,7 +26,7 @@ def test_desks_that_pull_work_give_the_waits_of_a_fcfs_multi_server_queue():
     """Given the same arrival and service times, every wait equals the FCFS recursion's, exactly."""
     spec = build_spec(simoffice.compose("network=mmc", "network.servers=3", "network.arrivals_per_hour=160",
                                         "network.service_mean_min=1", "run.weeks=1", "run.warmup_weeks=0",
-                                        "run.drain_weeks=1"))
+                                        "run.drain_weeks=1", "run.check_invariants=true"))
     c = simulate_replication(spec, 0)["contacts"]
     order = np.argsort(c["arrival_min"])
     arrivals, start, end = c["arrival_min"][order], c["start_min"][order], c["end_min"][order]

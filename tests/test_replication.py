@@ -17,7 +17,7 @@ from simoffice.timetable import DAY
 
 from conftest import simulate
 
-SHORT = ("run.weeks=3", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=2")
+SHORT = ("run.weeks=3", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=2", "run.check_invariants=true")
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,8 @@ def test_every_client_is_served_reneged_or_present_at_the_end(design):
 
 def test_same_seed_same_tables_with_one_or_two_workers():
     """Determinism: the tables do not depend on the number of worker processes."""
-    cfg = ("network=single_office", "run.weeks=2", "run.warmup_weeks=1", "run.replications=3")
+    cfg = ("network=single_office", "run.weeks=2", "run.warmup_weeks=1", "run.replications=3",
+           "run.check_invariants=true")
     one = simulate(*cfg, "run.jobs=1")
     two = simoffice.simulate(simoffice.compose(*cfg, "run.jobs=2", "run.progress=false"))
     for table in ("contacts", "bundles", "timeseries", "replications"):
@@ -264,7 +265,7 @@ def plain(*overrides: str) -> dict:
     from omegaconf import OmegaConf
 
     return OmegaConf.to_container(simoffice.compose("network=single_office", "run.progress=false", "run.jobs=1",
-                                                    *overrides), resolve=True)
+                                                    "run.check_invariants=true", *overrides), resolve=True)
 
 
 @pytest.mark.parametrize("policy", ["serve_waiting", "send_away"])

@@ -213,7 +213,8 @@ from simoffice.report import (  # noqa: E402
     _num,
 )
 
-SMALL_RUN = ("run.replications=3", "run.jobs=1", "run.progress=false", "run.weeks=3", "run.drain_weeks=1")
+SMALL_RUN = ("run.replications=3", "run.jobs=1", "run.progress=false", "run.weeks=3", "run.drain_weeks=1",
+             "run.check_invariants=true")
 EVIL_SEGMENT = '<img src=x onerror="alert(3)">'
 
 
@@ -234,7 +235,8 @@ def regional_page(regional) -> str:
 @pytest.fixture(scope="module")
 def mmc():
     cfg = simoffice.compose("network=mmc", "network.arrivals_per_hour=40", "network.service_mean_min=6",
-                            "run.replications=3", "run.jobs=1", "run.weeks=2", "run.drain_weeks=1")
+                            "run.replications=3", "run.jobs=1", "run.weeks=2", "run.drain_weeks=1",
+                            "run.check_invariants=true")
     return simoffice.simulate(cfg, progress=False)
 
 

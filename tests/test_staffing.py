@@ -103,6 +103,13 @@ def test_staffing_settings_are_checked_and_named(key, value):
     assert err.value.key == f"staffing.{key}"
 
 
+def test_the_search_needs_every_contact_kept():
+    cfg = simoffice.compose("experiment=staffing_search", "network=mmc", "run.keep_contacts=false")
+    with pytest.raises(ConfigError) as err:
+        search_staffing(cfg)
+    assert err.value.key == "run.keep_contacts"
+
+
 def test_blocks_run_from_opening_and_the_last_one_is_cut_at_closing():
     """mon_thu opens 08:00–19:15: blocks 08:00–09:00 … 19:00–19:15 on Monday to Thursday;
     the contact centre is searched in its own hours (08:00–18:00, Monday to Friday)."""

@@ -27,7 +27,7 @@ from simoffice.spec import CONTACT_CENTRE, MOBILE_OFFICE, OFFICE, VIDEO_CENTRE
 SYNTHETIC = ("network=synthetic",)
 NATIONAL = ("network=synthetic", "network.offices=80", "network.zones=240", "network.population=5000000")
 SHORT = ("run.weeks=2", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=2", "run.jobs=1",
-         "run.progress=false")
+         "run.progress=false", "run.check_invariants=true")
 SHIFTS = ["full", "peak"]
 
 

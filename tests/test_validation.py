@@ -110,7 +110,8 @@ def bundle_network(design: str, k: int, r: float) -> dict:
 
     cfg = OmegaConf.to_container(simoffice.compose(
         "network=single_office", f"design={design}", "run.weeks=6", "run.warmup_weeks=1",
-        "run.drain_weeks=4", "run.replications=10", "run.jobs=1", "run.progress=false"), resolve=True)
+        "run.drain_weeks=4", "run.replications=10", "run.jobs=1", "run.progress=false",
+        "run.check_invariants=true"), resolve=True)
     net = cfg["network"]
     services = list(net["services"])[:k]
     for svc in net["services"].values():
@@ -185,7 +186,8 @@ def sinusoidal_network(bins: np.ndarray, per_week: float, mean_service: float, d
         "design": {"name": "one_stop", "needs_per_ticket": "all", "other_needs": "same_visit",
                    "cross_trained": True},
         "run": {"weeks": 3, "warmup_weeks": 1, "drain_weeks": 0, "replications": 8, "seed": 2026, "jobs": 1,
-                "service_level_target_min": 15.0, "start_date": "2026-01-12", "progress": False},
+                "service_level_target_min": 15.0, "start_date": "2026-01-12", "progress": False,
+                "check_invariants": True},
     }
 
 
