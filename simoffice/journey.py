@@ -38,6 +38,7 @@ import math
 
 from simoffice.build import serves_need, staffed_skills
 from simoffice.calendar import Calendar
+from simoffice.events import call_at
 from simoffice.expert import Case
 from simoffice.office import APPOINTMENT_CLASS, CONNECT, HANDLE, WALK_IN_CLASS, Ticket
 from simoffice.recorder import (
@@ -101,7 +102,7 @@ class Client:
         self.open = list(range(len(services))) if open_needs is None else open_needs
         self.proactive = len(services) - len(self.open)
         self.attempts = [0] * len(services)
-        self.tried = ()
+        self.tried = 0  # bit j: need j handled in this contact
         self.visits = 0
         self.tickets = 0
         self.failed_trips = 0
@@ -109,10 +110,11 @@ class Client:
         self.served_this_visit = False
         self.first_unit = -1
         self.travel = 0.0
-        self.phoned = set()
-        self.online_tried = set()
-        self.video_tried = set()
-        self.escalated = set()
+        # Bit masks over need positions (bit j: need j), cheaper to create than sets.
+        self.phoned = 0
+        self.online_tried = 0
+        self.video_tried = 0
+        self.escalated = 0
         self.pending = 0  # needs at the expert centre
         self.idle = False  # nothing under way: waiting for the expert centre
         self.done = False
@@ -218,11 +220,11 @@ class Journey:
         """Open needs the channel can take up next."""
         svc = self.services
         if channel == PHONE:
-            return [j for j in c.open if svc[c.services[j]].phone != PHONE_NONE and j not in c.phoned]
+            return [j for j in c.open if svc[c.services[j]].phone != PHONE_NONE and not c.phoned >> j & 1]
         if channel == VIDEO:
-            return [j for j in c.open if svc[c.services[j]].video and j not in c.video_tried]
+            return [j for j in c.open if svc[c.services[j]].video and not c.video_tried >> j & 1]
         if channel == ONLINE:
-            return [j for j in c.open if svc[c.services[j]].online and j not in c.online_tried]
+            return [j for j in c.open if svc[c.services[j]].online and not c.online_tried >> j & 1]
         return c.open
 
     def choose_channel(self, c: Client, v: int) -> int:
@@ -235,11 +237,13 @@ class Journey:
         need = c.services[c.open[0]]
         if weights[APPOINTMENT] and not self.booked[c.zone][need]:
             weights[APPOINTMENT] = 0.0
-        for ch in (PHONE, VIDEO, ONLINE):
+        for ch in (PHONE, ONLINE):
             if weights[ch] and not self._open_needing(c, ch):
                 weights[ch] = 0.0
-        if weights[VIDEO] and not c.home and not self.joint[c.zone][c.services[self._open_needing(c, VIDEO)[0]]]:
-            weights[VIDEO] = 0.0
+        if weights[VIDEO]:
+            video = self._open_needing(c, VIDEO)
+            if not video or not (c.home or self.joint[c.zone][c.services[video[0]]]):
+                weights[VIDEO] = 0.0
         total = sum(weights)
         if total <= 0:
             return WALK_IN
@@ -260,8 +264,7 @@ class Journey:
         for u, travel in cands:
             cost = 2.0 * travel
             if (c.informed or self.kind[u] == MOBILE_OFFICE) and self.day_value:
-                w = self.timetable_for(u, c.zone).next_window(now)
-                cost += math.inf if w is None else (w[0] // DAY - now // DAY) * self.day_value
+                cost += self.timetable_for(u, c.zone).days_until_open(now) * self.day_value
             costs.append(cost)
         best = min(costs)
         if math.isinf(best):
@@ -304,10 +307,16 @@ class Journey:
             return None  # past the horizon: the bundle stays open
         return self.profile.time_in_window(c.u("day_u", v), *window, self.start_weekday)
 
-    def _at(self, when: float | None, fn, *args) -> None:
+    def _at(self, when: float | None, fn, *args, first: bool = False) -> None:
+        """Call ``fn(*args)`` at ``when`` (None: never, past the horizon). A first
+        contact due now starts at once: it comes straight from an arrival or an
+        online session, never from inside a unit's queue handling."""
         if when is None:
             return
-        self.env.timeout(when - self.env.now).callbacks.append(lambda _: fn(*args))
+        if first and when == self.env.now:
+            fn(*args)
+        else:
+            call_at(self.env, when, fn, *args)
 
     def plan(self, c: Client, first: bool) -> None:
         """Choose and schedule the client's next contact."""
@@ -316,9 +325,9 @@ class Journey:
         c.to_office = False
         now = self.env.now
         if ch == ONLINE:
-            self._at(self._when(c, None, first, v), self.online, c)
+            self._at(self._when(c, None, first, v), self.online, c, first=first)
         elif ch == PHONE:
-            self._at(self._when(c, self.timetables[self.cc], first, v), self.call, c)
+            self._at(self._when(c, self.timetables[self.cc], first, v), self.call, c, first=first)
         elif ch == APPOINTMENT or ch == VIDEO:
             self.book(c, ch, v, first)
         else:
@@ -330,7 +339,8 @@ class Journey:
         tt = self.timetable_for(unit, c.zone)
         mobile = self.kind[unit] == MOBILE_OFFICE
         # A mobile office's visit day is known in the zones on its route: clients wait for it.
-        self._at(self._when(c, tt, first, v, informed=mobile), self.visit, c, unit, MOBILE if mobile else WALK_IN)
+        self._at(self._when(c, tt, first, v, informed=mobile), self.visit, c, unit, MOBILE if mobile else WALK_IN,
+                 first=first)
 
     # --- contacts --------------------------------------------------------------------
     def _start_contact(self, c: Client, unit: int) -> None:
@@ -339,7 +349,7 @@ class Journey:
         if c.visits == 1:
             c.first_visit = now
             c.first_unit = unit
-        c.tried = set()
+        c.tried = 0
         c.served_this_visit = False
 
     def _trip(self, c: Client, unit: int) -> float:
@@ -421,7 +431,7 @@ class Journey:
         settled = 0
         skill = self.digital[c.segment]
         for j in tried:
-            c.online_tried.add(j)
+            c.online_tried |= 1 << j
             if c.need_u("online", j) < skill:
                 c.open.remove(j)
                 settled += 1
@@ -529,20 +539,20 @@ class Journey:
         for j in handled:
             svc = services[c.services[j]]
             if channel == PHONE:
-                c.phoned.add(j)
+                c.phoned |= 1 << j
                 if svc.phone == PHONE_ADVISE:
                     c.to_office = True
                     continue
             elif channel == VIDEO:
-                c.video_tried.add(j)
+                c.video_tried |= 1 << j
             a = c.attempts[j]
             c.attempts[j] = a + 1
-            c.tried.add(j)
+            c.tried |= 1 << j
             if c.missing(j, a):
                 continue
             c.open.remove(j)
-            if svc.escalation_prob > 0 and j not in c.escalated and c.need_u("escalate", j) < svc.escalation_prob:
-                c.escalated.add(j)
+            if svc.escalation_prob > 0 and not c.escalated >> j & 1 and c.need_u("escalate", j) < svc.escalation_prob:
+                c.escalated |= 1 << j
                 c.pending += 1
                 self.expert.add(Case(c, j, svc.skill, now, c.need_u("expert", j)))
             else:
@@ -554,7 +564,7 @@ class Journey:
             return
         if self.same_visit and channel in PHYSICAL:
             can = self.can[WALK_IN_CLASS][tk.unit]  # other needs of the visit: as a walk-in
-            candidates = [j for j in c.open if j not in c.tried and can[c.services[j]]]
+            candidates = [j for j in c.open if not c.tried >> j & 1 and can[c.services[j]]]
             if candidates:
                 self.ticket(c, tk.unit, candidates, now, requeue=True, channel=channel)
                 return
@@ -624,7 +634,7 @@ class Journey:
         n = len(c.services)
         self.rec.bundle(c.id, c.first_unit, c.segment, c.btype, c.created, c.first_visit, t, c.visits,
                         c.tickets, c.failed_trips, n, n - len(c.open) - c.pending, status, c.zone, c.proactive,
-                        c.travel, len(c.escalated))
+                        c.travel, c.escalated.bit_count())
 
     def _contact(self, tk, outcome: int, end: float, start: float = NAN, desk=None, settled: int = 0) -> None:
         """Write one ticket's row (times in minutes)."""
@@ -675,6 +685,9 @@ class _Never:
 
     def next_window(self, t: float):
         return None
+
+    def days_until_open(self, t: float) -> float:
+        return math.inf
 
 
 EMPTY = _Never()

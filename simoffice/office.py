@@ -6,8 +6,9 @@ FIFO deques. A free desk pulls the longest-waiting ticket of the highest
 priority level among the classes and skills it serves (appointments first when
 they have priority); an idle desk is handed a new ticket directly. The same
 model serves a mobile office (open during its stops), a contact centre (agents)
-and a video centre (advisors). This costs one timeout per
-service instead of a process and a resource request per client.
+and a video centre (advisors). A desk is a small state machine driven by calls
+on the event queue (:mod:`simoffice.events`): one scheduled call per service,
+instead of a process and a resource request per client.
 
 Reneging is lazy: a ticket carries its deadline (arrival + patience) and a desk
 that meets an expired ticket at the head of a deque records it as reneged at
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from simoffice.events import call_at
 from simoffice.recorder import RENEGED, SENT_AWAY
 from simoffice.timetable import Timetable
 
@@ -64,8 +66,8 @@ class Ticket:
 class Desk:
     """One staffed position of a desk group."""
 
-    __slots__ = ("id", "group", "skills", "skill_list", "duty", "wake", "active", "on", "end",
-                 "current", "since", "classes")
+    __slots__ = ("id", "group", "skills", "skill_list", "duty", "period", "active", "on", "end",
+                 "current", "since", "handled", "classes")
 
     def __init__(self, id, group, skills, duty, classes=(WALK_IN_CLASS,)):
         self.id = id
@@ -74,12 +76,13 @@ class Desk:
         self.skill_list = tuple(sorted(skills))
         self.classes = classes  # ticket classes it serves, in order of precedence
         self.duty = duty  # [(start, end)] in minutes
-        self.wake = None
+        self.period = -1  # index of the current (or last) duty period
         self.active = False
         self.on = 0.0  # start of the current duty period
         self.end = 0.0  # its scheduled end
         self.current = None  # ticket in service
         self.since = 0.0  # its service start
+        self.handled = None  # the needs of it being handled
 
 
 class OfficeModel:
@@ -115,7 +118,7 @@ class OfficeModel:
         self.begin = journey.begin_service
         self.left = journey.ticket_left
         for desk in desks:
-            env.process(self._desk(desk))
+            self._next_period(desk)
         env.process(self._clock())
 
     # --- queue ---------------------------------------------------------------------
@@ -144,7 +147,7 @@ class OfficeModel:
                     if desk.end <= now and not (self.serve_waiting and not self.timetable.is_open(now)):
                         continue
                     del idle[i]
-                    desk.wake.succeed(tk)
+                    self._serve(desk, tk, now)
                     return
         self.queues[tk.cls][tk.level][tk.skill].append(tk)
 
@@ -197,39 +200,55 @@ class OfficeModel:
                     yield from q
 
     # --- desks ---------------------------------------------------------------------
-    def _desk(self, desk: Desk):
-        env = self.env
-        journey = self.journey
-        begin = self.begin
-        is_open = self.timetable.is_open
-        for start, end in desk.duty:
-            if env.now < start:
-                yield env.timeout(start - env.now)
-            desk.active, desk.on, desk.end = True, env.now, end
-            while True:
-                now = env.now
-                # After the shift: stay only for overtime once the office has closed.
-                if now >= end and not (self.serve_waiting and not is_open(now)):
-                    break
-                # While the office is closed only overtime calls clients: a desk coming on
-                # duty at the moment of closing leaves those waiting to be sent away.
-                tk = self.pull(desk, now) if self.serve_waiting or is_open(now) else None
-                if tk is None:
-                    if now >= end:
-                        break
-                    desk.wake = ev = env.event()
-                    self.idle.append(desk)
-                    tk = yield ev
-                    if tk is None:  # woken by the clock: look at the shift again
-                        continue
-                    now = env.now
-                desk.current, desk.since = tk, now
-                handled, duration = begin(tk, desk, now)
-                yield env.timeout(duration)
-                desk.current = None
-                journey.end_service(tk, desk, now, env.now, handled)
-            desk.active = False
-            self.recorder.duty(self.index, desk.group, desk.id, desk.on, env.now, end)
+    # A desk goes on duty at the start of each duty period, then looks for work each
+    # time it is free (:meth:`_look`): it serves, waits idle until handed a ticket or
+    # woken by the clock, or goes off duty. A shift that ends lets it finish its client.
+    def _next_period(self, desk: Desk) -> None:
+        """Go on duty for the next duty period, now or when it starts."""
+        desk.period += 1
+        if desk.period < len(desk.duty):
+            start = desk.duty[desk.period][0]
+            if start > self.env.now:
+                call_at(self.env, start, self._on_duty, desk)
+            else:
+                self._on_duty(desk)
+
+    def _on_duty(self, desk: Desk) -> None:
+        desk.active, desk.on, desk.end = True, self.env.now, desk.duty[desk.period][1]
+        self._look(desk)
+
+    def _look(self, desk: Desk) -> None:
+        """A free desk on duty: serve the next ticket, wait idle, or go off duty."""
+        now = self.env.now
+        is_open = self.timetable.is_open(now)
+        # After the shift: stay only for overtime once the office has closed.
+        if now >= desk.end and (is_open or not self.serve_waiting):
+            self._off_duty(desk)
+            return
+        # While the office is closed only overtime calls clients: a desk coming on
+        # duty at the moment of closing leaves those waiting to be sent away.
+        tk = self.pull(desk, now) if self.serve_waiting or is_open else None
+        if tk is not None:
+            self._serve(desk, tk, now)
+        elif now >= desk.end:
+            self._off_duty(desk)
+        else:
+            self.idle.append(desk)
+
+    def _serve(self, desk: Desk, tk: Ticket, now: float) -> None:
+        desk.current, desk.since = tk, now
+        desk.handled, duration = self.begin(tk, desk, now)
+        call_at(self.env, now + duration, self._served, desk)
+
+    def _served(self, desk: Desk) -> None:
+        tk, desk.current = desk.current, None
+        self.journey.end_service(tk, desk, desk.since, self.env.now, desk.handled)
+        self._look(desk)
+
+    def _off_duty(self, desk: Desk) -> None:
+        desk.active = False
+        self.recorder.duty(self.index, desk.group, desk.id, desk.on, self.env.now, desk.end)
+        self._next_period(desk)
 
     def _clock(self):
         """Wake idle desks at every shift end and closing time; apply the closing policy."""
@@ -242,8 +261,8 @@ class OfficeModel:
             if t in closing:
                 self._close(t)
             idle, self.idle = self.idle, []
-            for desk in idle:
-                desk.wake.succeed(None)
+            for desk in idle:  # woken: each looks at its shift and the queue again
+                self._look(desk)
 
     def _close(self, now: float) -> None:
         idle = set(map(id, self.idle))

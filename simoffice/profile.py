@@ -10,7 +10,9 @@ within it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +30,7 @@ class ArrivalProfile:
 
     bin_min: int
     weights: np.ndarray
+    _windows: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def constant(cls) -> "ArrivalProfile":
@@ -69,19 +72,32 @@ class ArrivalProfile:
         profile is used uniformly.
         """
         day = int(lo // DAY)
-        w = self.weights[(start_weekday + day) % 7]
-        a, b = lo - day * DAY, hi - day * DAY
+        weekday, a, b = (start_weekday + day) % 7, lo - day * DAY, hi - day * DAY
+        # Windows repeat (a unit's opening hours on a weekday): their shape is kept.
+        shape = self._windows.get((weekday, a, b))
+        if shape is None:
+            shape = self._window_shape(weekday, a, b)
+            if len(self._windows) < 10_000:
+                self._windows[weekday, a, b] = shape
+        edges, cum = shape
+        if cum is None:
+            return lo + u * (hi - lo)
+        k = min(bisect_right(cum, u), len(cum) - 1)
+        prev = cum[k - 1] if k else 0.0
+        frac = (u - prev) / (cum[k] - prev) if cum[k] > prev else 0.0
+        t = day * DAY + edges[k] + frac * (edges[k + 1] - edges[k])
+        return min(max(t, lo), math.nextafter(hi, lo))
+
+    def _window_shape(self, weekday: int, a: float, b: float) -> tuple[list[float], list[float] | None]:
+        """Bin edges of the window [a, b) (minutes of the day) and the cumulative share
+        of the day's rate at each (None: no demand in the window)."""
+        w = self.weights[weekday]
         k0, k1 = int(a // self.bin_min), min(int(np.ceil(b / self.bin_min)), len(w))
         edges = np.arange(k0, k1 + 1, dtype=float) * self.bin_min
         edges[0], edges[-1] = a, b
         mass = w[k0:k1] * np.diff(edges) / self.bin_min
         total = mass.sum()
         if total <= 0:
-            return lo + u * (hi - lo)
-        cum = np.cumsum(mass) / total
-        k = min(int(np.searchsorted(cum, u, side="right")), len(cum) - 1)
-        prev = cum[k - 1] if k else 0.0
-        frac = (u - prev) / (cum[k] - prev) if cum[k] > prev else 0.0
-        t = day * DAY + edges[k] + frac * (edges[k + 1] - edges[k])
-        return min(max(t, lo), np.nextafter(hi, lo))
+            return edges.tolist(), None
+        return edges.tolist(), (np.cumsum(mass) / total).tolist()
 

@@ -1,8 +1,9 @@
 """Columnar event log of one replication.
 
-Rows are appended to typed ``array.array`` columns (no dict or object per row),
-so a replication's log costs a few dozen bytes per contact and converts to
-numpy without copying row by row. Metrics are computed afterwards from these
+Rows are kept in typed ``array.array`` columns (no dict or object per row), so
+a replication's log costs a few dozen bytes per contact and converts to numpy
+without copying row by row; the last few thousand rows wait as tuples and move
+into the columns a chunk at a time. Metrics are computed afterwards from these
 columns (:mod:`simoffice.metrics`).
 """
 
@@ -45,65 +46,82 @@ DUTY_COLUMNS = {
 }
 
 
+class _Log:
+    """One log: rows are appended as tuples and moved into typed columns a chunk at a
+    time (one C-level ``extend`` per column and chunk rather than a Python call per value)."""
+
+    CHUNK = 4096
+
+    def __init__(self, columns: dict[str, str]):
+        self.columns = {k: array(t) for k, t in columns.items()}
+        self.rows: list[tuple] = []
+        self.append = self.rows.append
+
+    def settle(self) -> None:
+        """Move the pending rows into the columns."""
+        if self.rows:
+            for column, values in zip(self.columns.values(), zip(*self.rows)):
+                column.extend(values)
+            self.rows.clear()
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        self.settle()
+        return {k: np.frombuffer(v, dtype=v.typecode).copy() if len(v) else np.array([], dtype=v.typecode)
+                for k, v in self.columns.items()}
+
+    def clear(self) -> None:
+        self.settle()
+        for column in self.columns.values():
+            del column[:]
+
+
 class Recorder:
-    """Append-only columns for contacts, bundles, desk duty periods and expert cases.
+    """Append-only logs of contacts, bundles, desk duty periods and expert cases.
 
     ``desk_group`` is a network-wide desk-group index; ``desk`` a network-wide desk index.
     """
 
     def __init__(self) -> None:
-        self.contacts = {k: array(t) for k, t in CONTACT_COLUMNS.items()}
-        self.bundles = {k: array(t) for k, t in BUNDLE_COLUMNS.items()}
-        self.duty_log = {k: array(t) for k, t in DUTY_COLUMNS.items()}
-        self.cases = {k: array(t) for k, t in CASE_COLUMNS.items()}
-        # Bound appends, looked up once: the hot path calls them per contact.
-        self._contact_appends = tuple(self.contacts[k].append for k in CONTACT_COLUMNS)
-        self._bundle_appends = tuple(self.bundles[k].append for k in BUNDLE_COLUMNS)
+        self.logs = {"contacts": _Log(CONTACT_COLUMNS), "bundles": _Log(BUNDLE_COLUMNS),
+                     "duty": _Log(DUTY_COLUMNS), "cases": _Log(CASE_COLUMNS)}
+        self._contacts, self._bundles = self.logs["contacts"], self.logs["bundles"]
 
     def contact(self, bundle, visit, office, segment, service, skill, n_needs, n_settled,
                 desk_group, desk, priority, arrival, start, end, outcome, channel, zone, travel) -> None:
         """One ticket, call, session or failed trip (times in minutes; ``start`` NaN
         when never served; ``travel`` the trip's travel time there and back)."""
-        a = self._contact_appends
-        a[0](bundle); a[1](visit); a[2](office); a[3](segment); a[4](service); a[5](skill)
-        a[6](n_needs); a[7](n_settled); a[8](desk_group); a[9](desk); a[10](priority)
-        a[11](arrival); a[12](start); a[13](end); a[14](outcome); a[15](channel); a[16](zone)
-        a[17](travel)
+        log = self._contacts
+        log.append((bundle, visit, office, segment, service, skill, n_needs, n_settled, desk_group, desk, priority,
+                    arrival, start, end, outcome, channel, zone, travel))
+        if len(log.rows) >= log.CHUNK:
+            log.settle()
 
     def bundle(self, bundle, office, segment, bundle_type, created, first_visit, end, visits,
                tickets, failed_trips, needs, needs_settled, status, zone, proactive, travel, escalated) -> None:
         """One bundle, when it ends (or at the end of the run if still open)."""
-        a = self._bundle_appends
-        a[0](bundle); a[1](office); a[2](segment); a[3](bundle_type); a[4](created)
-        a[5](first_visit); a[6](end); a[7](visits); a[8](tickets); a[9](failed_trips)
-        a[10](needs); a[11](needs_settled); a[12](status); a[13](zone); a[14](proactive)
-        a[15](travel); a[16](escalated)
+        log = self._bundles
+        log.append((bundle, office, segment, bundle_type, created, first_visit, end, visits, tickets, failed_trips,
+                    needs, needs_settled, status, zone, proactive, travel, escalated))
+        if len(log.rows) >= log.CHUNK:
+            log.settle()
 
     def case(self, bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up) -> None:
         """One case at the expert centre (``end`` NaN if still open at the end of the run)."""
-        c = self.cases
-        for k, v in zip(CASE_COLUMNS, (bundle, zone, segment, service, skill, expert, escalated, start, end,
-                                       follow_up)):
-            c[k].append(v)
+        self.logs["cases"].append((bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up))
 
     def duty(self, office, desk_group, desk, start, end, scheduled_end) -> None:
         """One period a desk was on duty, overtime included."""
-        c = self.duty_log
-        c["office"].append(office); c["desk_group"].append(desk_group); c["desk"].append(desk)
-        c["start_min"].append(start); c["end_min"].append(end); c["scheduled_end_min"].append(scheduled_end)
+        self.logs["duty"].append((office, desk_group, desk, start, end, scheduled_end))
 
     def arrays(self) -> dict[str, dict[str, np.ndarray]]:
         """The four logs as dicts of numpy arrays."""
-        conv = lambda cols: {k: np.frombuffer(v, dtype=v.typecode).copy() if len(v) else np.array([], dtype=v.typecode) for k, v in cols.items()}
-        return {"contacts": conv(self.contacts), "bundles": conv(self.bundles), "duty": conv(self.duty_log),
-                "cases": conv(self.cases)}
+        return {name: log.arrays() for name, log in self.logs.items()}
 
     def take(self) -> dict[str, dict[str, np.ndarray]]:
-        """The rows written so far, as :meth:`arrays`, and empty columns from here on."""
+        """The rows written so far, as :meth:`arrays`, and empty logs from here on."""
         out = self.arrays()
-        for log in (self.contacts, self.bundles, self.duty_log, self.cases):
-            for column in log.values():
-                del column[:]  # in place: the bound appends stay valid
+        for log in self.logs.values():
+            log.clear()
         return out
 
 

@@ -14,6 +14,7 @@ the visit limit) leaves the others' draws as they were (common random numbers).
 from __future__ import annotations
 
 import gc
+from array import array
 from contextlib import contextmanager
 from functools import partial
 from typing import Callable
@@ -21,6 +22,7 @@ from typing import Callable
 import numpy as np
 import simpy
 
+from simoffice.events import call_at
 from simoffice.expert import Expert, ExpertCentre
 from simoffice.invariants import CheckedOfficeModel, Invariants
 from simoffice.journey import Client, Draws, Journey
@@ -191,35 +193,36 @@ class ClientFactory:
             rows = np.flatnonzero(segment == s_i)
             if s.patience is not None and len(rows):
                 patience[rows] = s.patience.quantile(u_patience[rows])
-        lists = {"service": service.ravel().tolist(), "missing": missing.ravel().tolist(),
-                 "patience": patience.ravel().tolist()}
+        lists = {"service": service, "missing": missing, "patience": patience}
         if phone is not None:
-            lists["phone"] = phone.ravel().tolist()
+            lists["phone"] = phone
             p = spec.phone.patience
-            lists["phone_patience"] = (np.full(n * A, np.inf) if p is None else p.quantile(u_patience).ravel()).tolist()
+            lists["phone_patience"] = np.full(n * A, np.inf) if p is None else p.quantile(u_patience)
         if video is not None:
-            lists["video"] = video.ravel().tolist()
+            lists["video"] = video
         informed = u("informed", w, n) < np.array([s.informed_share for s in spec.segments])[segment]
-        lists["return_u"] = u("return", w, (A, n)).T.ravel().tolist()
-        lists["day_u"] = u("day", w, (A, n)).T.ravel().tolist()
+        lists["return_u"] = u("return", w, (A, n)).T
+        lists["day_u"] = u("day", w, (A, n)).T
         for name in ("channel", "point", "retry"):
             if uses[name]:
-                lists[name] = u(name, w, (A, n)).T.ravel().tolist()
+                lists[name] = u(name, w, (A, n)).T
         if uses["appointments"] or spec.video_centre is not None:
-            lists["no_show"] = u("no_show", w, (A, n)).T.ravel().tolist()
+            lists["no_show"] = u("no_show", w, (A, n)).T
             late = spec.appointments.lateness
             if late is not None:
-                lists["lateness"] = late.quantile(u("lateness", w, (A, n)).T).ravel().tolist()
+                lists["lateness"] = late.quantile(u("lateness", w, (A, n)).T)
         if uses["online"]:
-            lists["online"] = u("online", w, (n, K)).ravel().tolist()
+            lists["online"] = u("online", w, (n, K))
         if uses["escalate"]:
-            lists["escalate"] = u("escalate", w, (n, K)).ravel().tolist()
-            lists["expert"] = expert_work.ravel().tolist()
-            lists["follow_up"] = u("follow_up", w, (n, K)).ravel().tolist()
+            lists["escalate"] = u("escalate", w, (n, K))
+            lists["expert"] = expert_work
+            lists["follow_up"] = u("follow_up", w, (n, K))
         proactive = u("proactive", w, (n, K)) < proactive_p if uses["proactive"] else None
         home = (u("home", w, n) < np.array([s.digital_skill for s in spec.segments])[segment]).tolist() \
             if uses["home"] else [False] * n
-        draws = Draws(K, A, **lists)
+        # Flat typed arrays: read one value at a time as Python numbers, and, unlike
+        # lists, never scanned by the garbage collector.
+        draws = Draws(K, A, **{name: _flat(values) for name, values in lists.items()})
         first = self.next_id
         self.next_id += n
         bundles, segs, levels, z = spec.bundles, spec.segments, self.level, self.z
@@ -233,11 +236,36 @@ class ClientFactory:
         return clients
 
 
-def _arrivals(env, factory: ClientFactory, journey: Journey, weeks: int):
-    for w in range(weeks):
-        for c in factory.week(w):
-            yield env.timeout(c.created - env.now)
-            journey.arrive(c)
+def _flat(values: np.ndarray) -> array:
+    """A C-ordered flat copy of ``values`` (booleans as 0/1 bytes)."""
+    values = np.asarray(values)
+    if values.dtype == bool:
+        return array("b", values.astype(np.int8).tobytes(order="C"))
+    return array("d", values.astype(np.float64).tobytes(order="C"))
+
+
+class _Arrivals:
+    """One zone's clients, each arriving at its creation time, drawn a week at a time."""
+
+    def __init__(self, env, factory: ClientFactory, journey: Journey, weeks: int):
+        self.env, self.factory, self.journey, self.weeks = env, factory, journey, weeks
+        self.week, self.clients = -1, iter(())
+        call_at(env, env.now, self._schedule_next)  # the first week is drawn once the run has begun
+
+    def _schedule_next(self) -> None:
+        for c in self.clients:
+            call_at(self.env, c.created, self._arrive, c)
+            return
+        while self.week + 1 < self.weeks:
+            self.week += 1
+            self.clients = iter(self.factory.week(self.week))
+            for c in self.clients:
+                call_at(self.env, c.created, self._arrive, c)
+                return
+
+    def _arrive(self, c) -> None:
+        self.journey.arrive(c)
+        self._schedule_next()
 
 
 @contextmanager
@@ -338,7 +366,7 @@ def simulate_replication(spec: ModelSpec, replication: int,
     # Bundle ids are unique in the replication: zone z's clients start at z * 10**12.
     for z, zone in enumerate(spec.zones):
         if zone.bundles_per_week > 0:
-            env.process(_arrivals(env, ClientFactory(spec, replication, z, z * 10**12), journey, spec.run.weeks))
+            _Arrivals(env, ClientFactory(spec, replication, z, z * 10**12), journey, spec.run.weeks)
     if flush is not None:
         weekly = _Flush(rec, journey, flush)
         env.process(weekly.every_week(env))

@@ -10,6 +10,7 @@ so an office open 24/7 has a single interval and never "closes" at midnight.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from typing import Iterable, Sequence
 
@@ -119,6 +120,16 @@ class Timetable:
         lo = max(self._starts[i], t)
         day_end = (lo // DAY + 1) * DAY
         return lo, min(self._ends[i], day_end)
+
+    def days_until_open(self, t: float) -> float:
+        """Days from the day of ``t`` to the day of :meth:`next_window` (0: open later
+        that day, or now); ``math.inf`` if it never opens again."""
+        i = bisect_right(self._starts, t) - 1
+        if i < 0 or t >= self._ends[i]:
+            i += 1
+        if i >= len(self._starts):
+            return math.inf
+        return max(self._starts[i], t) // DAY - t // DAY
 
     def __len__(self) -> int:
         return len(self.intervals)

@@ -58,35 +58,24 @@ def late_desk() -> dict:
     return cfg
 
 
-def _desk_calling_whenever_on_duty(self, desk):
-    """Broken: a desk loop that calls clients whenever it is on duty, open or closed."""
-    env = self.env
-    for start, end in desk.duty:
-        if env.now < start:
-            yield env.timeout(start - env.now)
-        desk.active, desk.on, desk.end = True, env.now, end
-        while env.now < end:
-            tk = self.pull(desk, env.now)
-            if tk is None:
-                desk.wake = ev = env.event()
-                self.idle.append(desk)
-                tk = yield ev
-                if tk is None:
-                    continue
-            now = env.now
-            desk.current, desk.since = tk, now
-            handled, duration = self.begin(tk, desk, now)
-            yield env.timeout(duration)
-            desk.current = None
-            self.journey.end_service(tk, desk, now, env.now, handled)
-        desk.active = False
+def _look_whenever_on_duty(self, desk):
+    """Broken: a free desk calls clients whenever it is on duty, open or closed."""
+    now = self.env.now
+    if now >= desk.end:
+        self._off_duty(desk)
+        return
+    tk = self.pull(desk, now)
+    if tk is not None:
+        self._serve(desk, tk, now)
+    else:
+        self.idle.append(desk)
 
 
 def test_a_desk_that_serves_while_the_office_is_closed_raises(monkeypatch):
     """Broken: nobody is sent away at closing and desks call clients whenever on duty,
     so the late desk serves clients after noon although the closing policy sends them away."""
     monkeypatch.setattr(OfficeModel, "_close", lambda self, now: None)
-    monkeypatch.setattr(OfficeModel, "_desk", _desk_calling_whenever_on_duty)
+    monkeypatch.setattr(OfficeModel, "_look", _look_whenever_on_duty)
     with pytest.raises(InvariantError) as err:
         N.simulate(late_desk())
     e = err.value
@@ -112,39 +101,27 @@ def test_a_ticket_served_after_it_was_sent_away_raises(monkeypatch):
 def test_a_desk_working_past_its_shift_while_open_raises(monkeypatch):
     """Broken: desks ignore the end of their shift (10:00; the office is open until
     noon) and go on calling clients for two more hours."""
-    monkeypatch.setattr(OfficeModel, "_desk", _desk_staying_two_hours_longer)
+    monkeypatch.setattr(OfficeModel, "_look", _look_two_hours_longer)
     with pytest.raises(InvariantError, match="after its shift ended at .* while the unit is open"):
         N.simulate(morning_office("serve_waiting", shift_end="10:00"))
 
 
-def _desk_staying_two_hours_longer(self, desk):
-    """A desk loop that works until two hours after the end of each duty period."""
-    env = self.env
-    for start, end in desk.duty:
-        if env.now < start:
-            yield env.timeout(start - env.now)
-        desk.active, desk.on, desk.end = True, env.now, end
-        while env.now < end + 120.0:
-            tk = self.pull(desk, env.now)
-            if tk is None:
-                desk.wake = ev = env.event()
-                self.idle.append(desk)
-                tk = yield ev
-                if tk is None:
-                    continue
-            now = env.now
-            desk.current, desk.since = tk, now
-            handled, duration = self.begin(tk, desk, now)
-            yield env.timeout(duration)
-            desk.current = None
-            self.journey.end_service(tk, desk, now, env.now, handled)
-        desk.active = False
+def _look_two_hours_longer(self, desk):
+    """Broken: a free desk goes on calling clients until two hours after the end of its duty period."""
+    now = self.env.now
+    tk = self.pull(desk, now) if now < desk.end + 120.0 else None
+    if tk is not None:
+        self._serve(desk, tk, now)
+    elif now >= desk.end:
+        self._off_duty(desk)
+    else:
+        self.idle.append(desk)
 
 
 def test_the_broken_engine_runs_unnoticed_with_the_mode_off(monkeypatch):
     """The mode is what catches it: the same broken run completes without it."""
     monkeypatch.setattr(OfficeModel, "_close", lambda self, now: None)
-    monkeypatch.setattr(OfficeModel, "_desk", _desk_calling_whenever_on_duty)
+    monkeypatch.setattr(OfficeModel, "_look", _look_whenever_on_duty)
     cfg = late_desk()
     cfg["run"]["check_invariants"] = False
     res = N.simulate(cfg)
@@ -190,7 +167,7 @@ def test_an_invariant_error_crosses_process_boundaries():
 
 def test_an_invariant_error_from_a_worker_process_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(OfficeModel, "_close", lambda self, now: None)
-    monkeypatch.setattr(OfficeModel, "_desk", _desk_calling_whenever_on_duty)
+    monkeypatch.setattr(OfficeModel, "_look", _look_whenever_on_duty)
     cfg = late_desk()
     cfg["run"].update(replications=2, jobs=2)
     with pytest.raises(InvariantError, match="closed"):

@@ -203,3 +203,14 @@ def test_next_window_after_the_last_interval_is_none(weekdays_tt):
     assert weekdays_tt.next_window(last_end - 1) == (last_end - 1, last_end)
     assert weekdays_tt.next_window(last_end) is None
     assert weekdays_tt.next_window(2 * WEEK) is None
+
+
+def test_days_until_open_counts_days_to_the_next_window():
+    """0 while open or opening later that day, 1 after closing on the eve of an open day,
+    3 from Friday evening to Monday; infinite once the last interval has ended."""
+    tt = Timetable(weekly_intervals([(480.0, 1020.0)] * 5 + [None, None], 0, 14))
+    for t, days in ((100.0, 0), (600.0, 0), (1100.0, 1), (4 * DAY + 1100.0, 3), (5 * DAY + 10.0, 2),
+                    (13 * DAY + 100.0, math.inf), (11 * DAY + 1100.0, math.inf)):
+        assert tt.days_until_open(t) == days, t
+        w = tt.next_window(t)
+        assert days == (math.inf if w is None else w[0] // DAY - t // DAY)
