@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH  := $(VENV)/.bench
 
-.PHONY: run test test-slow test-ray sample-log calibrate-sample clean
+.PHONY: run test test-slow test-ray bench bench-national sample-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -14,6 +15,12 @@ test: $(STAMP)  ## the default test suite (a few minutes on 2 cores)
 
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)
+
+bench: $(BENCH)  ## simoffice against SimPy and Ciw on an M/M/5 queue (about 1½ minutes; installs the bench extra)
+	$(BIN)/python experiments/benchmarks/peers.py $(ARGS)
+
+bench-national: $(STAMP)  ## a year of the national network, cost per contact by size, parallel replications (about 10 minutes)
+	$(BIN)/python experiments/benchmarks/national.py $(ARGS)
 
 sample-log: $(STAMP)  ## regenerate experiments/data/sample_ticket_log.csv (a simulated queue-system log)
 	$(BIN)/python experiments/sample_log.py
@@ -34,6 +41,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+$(BENCH): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $(BENCH)
 
 clean:
 	rm -rf $(VENV) .venv-ray .pytest_cache
