@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: run test test-slow test-ray bench bench-national sample-log calibrate-sample clean
+.PHONY: run test test-slow test-ray bench bench-national profile sample-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -21,6 +21,9 @@ bench: $(BENCH)  ## simoffice against SimPy and Ciw on an M/M/5 queue (about 1½
 
 bench-national: $(STAMP)  ## a year of the national network, cost per contact by size, parallel replications (about 10 minutes)
 	$(BIN)/python experiments/benchmarks/national.py $(ARGS)
+
+profile: $(STAMP)  ## where the time of a national run goes, by part of the engine (about 2 minutes)
+	$(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
 
 sample-log: $(STAMP)  ## regenerate experiments/data/sample_ticket_log.csv (a simulated queue-system log)
 	$(BIN)/python experiments/sample_log.py

@@ -38,7 +38,7 @@ import math
 
 from simoffice.build import serves_need, staffed_skills
 from simoffice.calendar import Calendar
-from simoffice.events import call_at
+from simoffice.events import Agenda
 from simoffice.expert import Case
 from simoffice.office import APPOINTMENT_CLASS, CONNECT, HANDLE, WALK_IN_CLASS, Ticket
 from simoffice.recorder import (
@@ -120,38 +120,32 @@ class Client:
         self.done = False
         self.to_office = False  # advised by phone: the next contact is at an office
 
-    def _kx(self, values, j: int, a: int):
-        d = self.draws
-        return values[(self.row * d.k + j) * d.a + a]
-
-    def _a(self, values, v: int):
-        return values[self.row * self.draws.a + v]
-
-    def _k(self, values, j: int):
-        return values[self.row * self.draws.k + j]
-
+    # The accessors index the flat draws directly: they run for every contact.
     def service_time(self, j: int, a: int, channel: int) -> float:
         """Minutes to handle need ``j`` the ``a``-th time (from 0) on ``channel``."""
         d = self.draws
         values = d.phone if channel == PHONE else d.video if channel == VIDEO else d.service
-        return self._kx(values, j, a)
+        return values[(self.row * d.k + j) * d.a + a]
 
     def missing(self, j: int, a: int) -> bool:
         """Whether a document is missing when need ``j`` is handled the ``a``-th time."""
-        return self._kx(self.draws.missing, j, a)
+        d = self.draws
+        return d.missing[(self.row * d.k + j) * d.a + a]
 
     def patience(self, v: int, channel: int) -> float:
         """Minutes the client waits in the queue at contact ``v`` (from 0)."""
         d = self.draws
-        return self._a(d.phone_patience if channel == PHONE else d.patience, v)
+        return (d.phone_patience if channel == PHONE else d.patience)[self.row * d.a + v]
 
     def u(self, source: str, v: int) -> float:
         """The uniform of a per-contact source (``return_u``, ``day_u``, ``channel`` …) at contact ``v``."""
-        return self._a(getattr(self.draws, source), v)
+        d = self.draws
+        return getattr(d, source)[self.row * d.a + v]
 
     def need_u(self, source: str, j: int) -> float:
         """The draw of a per-need source (``online``, ``escalate``, ``expert``, ``follow_up``) for need ``j``."""
-        return self._k(getattr(self.draws, source), j)
+        d = self.draws
+        return getattr(d, source)[self.row * d.k + j]
 
 
 class Journey:
@@ -159,6 +153,7 @@ class Journey:
 
     def __init__(self, env, spec, recorder, timetables, access, profile):
         self.env = env
+        self.agenda = Agenda(env)  # contacts on later days
         self.spec = spec
         self.rec = recorder
         self.timetables = timetables  # per unit
@@ -316,7 +311,7 @@ class Journey:
         if first and when == self.env.now:
             fn(*args)
         else:
-            call_at(self.env, when, fn, *args)
+            self.agenda.call_at(when, fn, *args)
 
     def plan(self, c: Client, first: bool) -> None:
         """Choose and schedule the client's next contact."""

@@ -206,6 +206,15 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den else float("nan")
 
 
+def _n_distinct(values: np.ndarray) -> int:
+    """How many distinct values: by sorting, several times faster on a large log
+    than ``len(np.unique(values))``, which hashes."""
+    if not len(values):
+        return 0
+    ordered = np.sort(values)
+    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+
+
 def client_tally(contacts: dict, bundles: dict | None, window: tuple[float, float], targets: np.ndarray,
                  physical: np.ndarray, exact: bool = False) -> ClientTally:
     """The sums behind :func:`client_measures` for some rows of a log.
@@ -248,7 +257,7 @@ def client_tally(contacts: dict, bundles: dict | None, window: tuple[float, floa
     t.n_failed_trips = int((bad_trip & ~served_trip).sum())
     # A contact is a trip, call, session or no-show: tickets of one visit (re-queues, a
     # video client connected at a joint service point) are one contact.
-    t.n_contacts = len(np.unique(contacts["bundle"][inw] * 1000 + contacts["visit"][inw]))
+    t.n_contacts = _n_distinct(contacts["bundle"][inw] * 1000 + contacts["visit"][inw])
     if bundles is not None:
         t.bundles = True
         # Bundles created in the window and ended by the end of the run.

@@ -64,10 +64,15 @@ class _Log:
                 column.extend(values)
             self.rows.clear()
 
-    def arrays(self) -> dict[str, np.ndarray]:
+    def arrays(self, copy: bool = True) -> dict[str, np.ndarray]:
+        """The columns as numpy arrays: copies, or (``copy=False``, once no row will
+        be added) views of the columns themselves, which then cannot grow."""
         self.settle()
-        return {k: np.frombuffer(v, dtype=v.typecode).copy() if len(v) else np.array([], dtype=v.typecode)
-                for k, v in self.columns.items()}
+        out = {}
+        for k, v in self.columns.items():
+            values = np.frombuffer(v, dtype=v.typecode) if len(v) else np.array([], dtype=v.typecode)
+            out[k] = values.copy() if copy else values
+        return out
 
     def clear(self) -> None:
         self.settle()
@@ -113,9 +118,10 @@ class Recorder:
         """One period a desk was on duty, overtime included."""
         self.logs["duty"].append((office, desk_group, desk, start, end, scheduled_end))
 
-    def arrays(self) -> dict[str, dict[str, np.ndarray]]:
-        """The four logs as dicts of numpy arrays."""
-        return {name: log.arrays() for name, log in self.logs.items()}
+    def arrays(self, copy: bool = True) -> dict[str, dict[str, np.ndarray]]:
+        """The four logs as dicts of numpy arrays (``copy=False``: at the end of the
+        run, without a second copy of the log in memory)."""
+        return {name: log.arrays(copy) for name, log in self.logs.items()}
 
     def take(self) -> dict[str, dict[str, np.ndarray]]:
         """The rows written so far, as :meth:`arrays`, and empty logs from here on."""

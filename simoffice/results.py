@@ -108,7 +108,8 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         first = next(iter(reps[0][part]))
         cols = {"replication": np.concatenate([np.full(len(r[part][first]), r["replication"], np.int32) for r in reps])}
         for k in reps[0][part]:
-            cols[k] = np.concatenate([r[part][k] for r in reps])
+            # One replication's column as it is: a national log is large enough to mind a copy.
+            cols[k] = reps[0][part][k] if len(reps) == 1 else np.concatenate([r[part][k] for r in reps])
         return cols
 
     segments = [s.name for s in spec.segments]

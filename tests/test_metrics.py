@@ -336,3 +336,10 @@ def test_overtime_counts_only_desk_time_after_closing():
     ])
     assert overtime(duty, opening, (0.0, 3000.0)) == pytest.approx(110.0)
     assert overtime(duty, opening, (0.0, 2070.0)) == pytest.approx(80.0)
+
+
+def test_distinct_values_are_counted_once():
+    from simoffice.metrics import _n_distinct
+
+    assert _n_distinct(np.array([3, 1, 3, 2, 1], dtype=np.int64)) == 3
+    assert _n_distinct(np.array([], dtype=np.int64)) == 0

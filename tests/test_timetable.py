@@ -5,6 +5,8 @@ Error cases of parse_clock/parse_hours are specified elsewhere.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from simoffice.timetable import DAY, WEEK, Timetable, merge, parse_clock, parse_hours, weekly_intervals

@@ -91,19 +91,6 @@ def weeks_overrides(weeks: int) -> list[str]:
     return [f"run.weeks={weeks}", f"run.warmup_weeks={min(1, weeks - 1)}"]
 
 
-def keep_contacts_override(keep: bool) -> tuple[list[str], str | None]:
-    """``run.keep_contacts=false`` if the schema has that key; else no override and a note."""
-    if keep:
-        return [], None
-    import simoffice
-
-    try:
-        simoffice.compose("network=national", "run.keep_contacts=false")
-    except Exception:  # noqa: BLE001  (hydra's ConfigCompositionException: no such key)
-        return [], "run.keep_contacts is not a key of this version's schema: contacts are kept"
-    return ["run.keep_contacts=false"], None
-
-
 def verdict(met: bool) -> str:
     return "met" if met else "missed"
 
@@ -219,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"weeks of the workers section's runs (default {WORKERS_WEEKS})")
     p.add_argument("--replications", type=int, default=4, help="replications of the workers section (default 4)")
     p.add_argument("--keep-contacts", type=true_false, default=True, metavar="true|false",
-                   help="false: run.keep_contacts=false, if the schema has that key")
+                   help="false: run.keep_contacts=false (aggregates only)")
     p.add_argument("--check", action="store_true", help="exit 1 if a target of a section run is missed")
     p.add_argument("--json", metavar="PATH", help="write the figures to this JSON file")
     p.add_argument("--child", help=argparse.SUPPRESS)
@@ -236,9 +223,7 @@ def main(argv: list[str] | None = None) -> int:
 
     national = simoffice.compose("network=national").network
     per_office = national.population / national.offices
-    extra, note = keep_contacts_override(args.keep_contacts)
-    if note:
-        print(f"note: {note}\n")
+    extra = [] if args.keep_contacts else ["run.keep_contacts=false"]
 
     figures: dict[str, Any] = {"keep_contacts_override": extra, "cpus": os.cpu_count(),
                                "python": sys.version.split()[0]}

@@ -1,0 +1,56 @@
+"""Calls on SimPy's event queue: plain function calls at simulated times (minutes)."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+
+from simoffice.events import Agenda, call_at
+from simoffice.timetable import DAY
+
+
+def test_calls_run_at_their_times_in_time_order_and_in_scheduled_order_at_equal_times():
+    env = simpy.Environment()
+    log = []
+    for t, name in ((30.0, "c"), (10.0, "a"), (30.0, "d"), (20.0, "b")):
+        call_at(env, t, lambda n: log.append((env.now, n)), name)
+    env.run()
+    assert log == [(10.0, "a"), (20.0, "b"), (30.0, "c"), (30.0, "d")]
+
+
+def test_calls_mix_with_processes_in_time_order():
+    env = simpy.Environment()
+    log = []
+
+    def process():
+        yield env.timeout(15.0)
+        log.append((env.now, "process"))
+
+    env.process(process())
+    call_at(env, 10.0, log.append, (10.0, "call"))
+    call_at(env, 20.0, log.append, (20.0, "call"))
+    env.run()
+    assert log == [(10.0, "call"), (15.0, "process"), (20.0, "call")]
+
+
+def test_a_call_in_the_past_is_refused():
+    env = simpy.Environment(initial_time=100.0)
+    with pytest.raises(ValueError, match="Negative delay"):
+        call_at(env, 50.0, print)
+
+
+def test_the_agenda_keeps_later_days_off_the_event_queue_until_their_day_begins():
+    """A call three days ahead waits in the agenda: the next event on the queue is the
+    start of its day, and the call still runs at its own time, after today's calls."""
+    env = simpy.Environment(initial_time=100.0)
+    agenda = Agenda(env)
+    log = []
+    agenda.call_at(3 * DAY + 600.0, lambda: log.append(env.now))
+    agenda.call_at(3 * DAY + 60.0, lambda: log.append(env.now))
+    agenda.call_at(500.0, lambda: log.append(env.now))  # today: straight onto the queue
+    assert env.peek() == 500.0
+    env.step()
+    assert log == [500.0] and env.peek() == 3 * DAY
+    env.run()
+    assert log == [500.0, 3 * DAY + 60.0, 3 * DAY + 600.0]
+    assert agenda.days == {}
