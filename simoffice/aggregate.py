@@ -77,20 +77,27 @@ class Aggregates:
         c, b, d, cases = log["contacts"], log["bundles"], log["duty"], log["cases"]
         w, tg, ph, exact = self.window, self.targets, self.physical, self.exact
         client, unit = self.network
-        self.network = (client + metrics.client_tally(c, b, w, tg, ph, exact),
-                        unit + metrics.unit_tally(c, d, cases, w, self.opening))
+        whole = metrics.client_tally(c, b, w, tg, ph, exact)
+        self.network = (client + whole, unit + metrics.unit_tally(c, d, cases, w, self.opening))
+
+        def tally(part: dict, part_b: dict) -> metrics.ClientTally:
+            # A group holding every row (the only office, segment or zone) has the network's tally.
+            if part is c and part_b is b:
+                return whole
+            return metrics.client_tally(part, part_b, w, tg, ph, exact)
+
         if self.units:
             parts_b = dict(metrics.split(b, b["office"], self.n_units))
             parts_d = dict(metrics.split(d, d["office"], self.n_units))
             for o, part in metrics.split(c, c["office"], self.n_units):
                 client, unit = self.units[o]
-                self.units[o] = (client + metrics.client_tally(part, parts_b[o], w, tg, ph, exact),
+                self.units[o] = (client + tally(part, parts_b[o]),
                                  unit + metrics.unit_tally(part, parts_d[o], None, w, self.opening))
         for by in ("segment", "zone"):
             tallies = self.splits[by]
             parts_b = dict(metrics.split(b, b[by], len(tallies)))
             for g, part in metrics.split(c, c[by], len(tallies)):
-                tallies[g] = tallies[g] + metrics.client_tally(part, parts_b[g], w, tg, ph, exact)
+                tallies[g] = tallies[g] + tally(part, parts_b[g])
         tallies = self.splits["channel"]
         for g, part in metrics.split(c, c["channel"], len(CHANNELS)):
             if len(part["channel"]):

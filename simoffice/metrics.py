@@ -410,6 +410,9 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
 def split(columns: dict, key: np.ndarray, n_groups: int):
     """``(group, columns of its rows)`` for each group code 0 … n_groups-1, by one
     stable sort instead of a mask per group."""
+    if n_groups == 1 and len(key) and (key == 0).all():  # one group of every row (a single office …)
+        yield 0, columns
+        return
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     cols = {k: v[order] for k, v in columns.items()}

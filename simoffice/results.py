@@ -223,6 +223,8 @@ def equity(groups: pd.DataFrame, by: str) -> dict[str, dict[str, Any]]:
     highest and lowest mean, and an interval for their paired difference."""
     out: dict[str, dict[str, Any]] = {}
     part = groups[groups["by"] == by]
+    if part["group"].nunique() < 2:
+        return out  # one group: no gap
     for m in metrics.CLIENT_MEASURES + ("coverage_within_min",):
         wide = part[part["measure"] == m].pivot_table(index="replication", columns="group", values="value",
                                                       observed=True)
