@@ -82,7 +82,7 @@ class Desk:
         self.end = 0.0  # its scheduled end
         self.current = None  # ticket in service
         self.since = 0.0  # its service start
-        self.handled = None  # the needs of it being handled
+        self.handled = None  # the needs of the current ticket it handles
 
 
 class OfficeModel:

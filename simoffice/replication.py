@@ -193,36 +193,36 @@ class ClientFactory:
             rows = np.flatnonzero(segment == s_i)
             if s.patience is not None and len(rows):
                 patience[rows] = s.patience.quantile(u_patience[rows])
-        lists = {"service": service, "missing": missing, "patience": patience}
+        drawn = {"service": service, "missing": missing, "patience": patience}
         if phone is not None:
-            lists["phone"] = phone
+            drawn["phone"] = phone
             p = spec.phone.patience
-            lists["phone_patience"] = np.full(n * A, np.inf) if p is None else p.quantile(u_patience)
+            drawn["phone_patience"] = np.full(n * A, np.inf) if p is None else p.quantile(u_patience)
         if video is not None:
-            lists["video"] = video
+            drawn["video"] = video
         informed = u("informed", w, n) < np.array([s.informed_share for s in spec.segments])[segment]
-        lists["return_u"] = u("return", w, (A, n)).T
-        lists["day_u"] = u("day", w, (A, n)).T
+        drawn["return_u"] = u("return", w, (A, n)).T
+        drawn["day_u"] = u("day", w, (A, n)).T
         for name in ("channel", "point", "retry"):
             if uses[name]:
-                lists[name] = u(name, w, (A, n)).T
+                drawn[name] = u(name, w, (A, n)).T
         if uses["appointments"] or spec.video_centre is not None:
-            lists["no_show"] = u("no_show", w, (A, n)).T
+            drawn["no_show"] = u("no_show", w, (A, n)).T
             late = spec.appointments.lateness
             if late is not None:
-                lists["lateness"] = late.quantile(u("lateness", w, (A, n)).T)
+                drawn["lateness"] = late.quantile(u("lateness", w, (A, n)).T)
         if uses["online"]:
-            lists["online"] = u("online", w, (n, K))
+            drawn["online"] = u("online", w, (n, K))
         if uses["escalate"]:
-            lists["escalate"] = u("escalate", w, (n, K))
-            lists["expert"] = expert_work
-            lists["follow_up"] = u("follow_up", w, (n, K))
+            drawn["escalate"] = u("escalate", w, (n, K))
+            drawn["expert"] = expert_work
+            drawn["follow_up"] = u("follow_up", w, (n, K))
         proactive = u("proactive", w, (n, K)) < proactive_p if uses["proactive"] else None
         home = (u("home", w, n) < np.array([s.digital_skill for s in spec.segments])[segment]).tolist() \
             if uses["home"] else [False] * n
         # Flat typed arrays: read one value at a time as Python numbers, and, unlike
         # lists, never scanned by the garbage collector.
-        draws = Draws(K, A, **{name: _flat(values) for name, values in lists.items()})
+        draws = Draws(K, A, **{name: _flat(values) for name, values in drawn.items()})
         first = self.next_id
         self.next_id += n
         bundles, segs, levels, z = spec.bundles, spec.segments, self.level, self.z
@@ -253,15 +253,13 @@ class _Arrivals:
         call_at(env, env.now, self._schedule_next)  # the first week is drawn once the run has begun
 
     def _schedule_next(self) -> None:
-        for c in self.clients:
-            call_at(self.env, c.created, self._arrive, c)
-            return
-        while self.week + 1 < self.weeks:
+        c = next(self.clients, None)
+        while c is None and self.week + 1 < self.weeks:  # a week with no client is skipped
             self.week += 1
             self.clients = iter(self.factory.week(self.week))
-            for c in self.clients:
-                call_at(self.env, c.created, self._arrive, c)
-                return
+            c = next(self.clients, None)
+        if c is not None:
+            call_at(self.env, c.created, self._arrive, c)
 
     def _arrive(self, c) -> None:
         self.journey.arrive(c)

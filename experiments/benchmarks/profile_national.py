@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"network=national, {args.weeks} weeks: {contacts:,} contacts, {total:.1f} s under the profiler "
           f"({1e6 * total / contacts:.0f} µs a contact)\n")
     print(f"{'part of the run':<48} {'share':>6}")
-    for name, own in sorted(by_part.items(), key=lambda kv: -kv[1]):
+    shown = {name: own for name, own in by_part.items() if own >= 0.001 * total}
+    shown["other"] = shown.get("other", 0.0) + total - sum(shown.values())  # parts under 0.1 %
+    for name, own in sorted(shown.items(), key=lambda kv: -kv[1]):
         print(f"{name:<48} {own / total:6.1%}")
     print(f"\n{'function':<52} {'own time':>8} {'calls a contact':>16}")
     rows = sorted(stats.items(), key=lambda kv: -kv[1][2])[:args.top]
