@@ -204,6 +204,7 @@ def run(cfg: DictConfig) -> float | None:
                  f"hash {config_hash(cfg)} against {resume.stored_hash(marker)})")
         print(f"  complete, skipped -> {out_dir}")
         return resume.stored_wait(marker)
+    resume.remove_partial_files(out_dir)  # of an earlier attempt killed while writing
     try:
         if cfg.task == "compare":
             return run_comparison(cfg, out_dir)

@@ -31,6 +31,14 @@ def completed(out_dir: Path) -> Path | None:
     return next((out_dir / name for name in COMPLETE if (out_dir / name).exists()), None)
 
 
+def remove_partial_files(out_dir: Path) -> None:
+    """Remove the temporary files a killed attempt left in ``out_dir`` (a process
+    killed outright cannot remove the file it was writing; see :mod:`simoffice.files`)."""
+    if out_dir.is_dir():
+        for path in out_dir.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
+
 def stored_wait(marker: Path) -> float | None:
     """The mean wait (minutes) a complete simulation returned, for the sweeper."""
     if marker.name != "summary.json":

@@ -202,6 +202,17 @@ def test_a_complete_run_is_refused_without_resume_and_skipped_with_it(tmp_path):
     assert (run_dir / "summary.json").read_bytes() == summary
 
 
+def test_a_run_in_a_directory_left_by_a_killed_attempt_removes_its_temporary_files(tmp_path):
+    """A worker killed outright while writing leaves a hidden temporary file; the next
+    run in that directory removes it."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / ".contacts.parquet.x1y2.tmp").write_bytes(b"half")
+    assert _simoffice(*RUN, f"hydra.run.dir={run_dir}", cwd=tmp_path).returncode == 0
+    assert not list(run_dir.glob("*.tmp")) and not list(run_dir.glob(".*.tmp"))
+    assert (run_dir / "summary.json").exists()
+
+
 def test_resuming_with_no_earlier_sweep_says_so(tmp_path):
     result = _simoffice(*SWEEP, "run.resume=true", cwd=tmp_path)
     assert result.returncode == 2
