@@ -1,11 +1,12 @@
-"""Calls scheduled on SimPy's event queue.
+"""The simulation clock: SimPy's environment, with plain function calls as events.
 
 Most of what happens to a client is a plain function call at a simulated time:
-the client arrives, a desk finishes a service. :func:`call_at` puts such a call
-on the environment's queue as a minimal event (one small object, no
-``Timeout``, no generator to resume), so it costs a fraction of a SimPy process
-step; it runs in time order with every other event of the environment
-(processes, timeouts) and, at equal times, in the order scheduled.
+the client arrives, a desk finishes a service. :meth:`Environment.call_at` puts
+such a call on SimPy's event queue as a bare entry ``(time, priority, id, fn,
+args)`` — no event object, no callbacks, no generator to resume — and
+:meth:`Environment.run` calls it directly when its time comes. Calls run in
+time order with every other event of the environment (processes, timeouts)
+and, at equal times, in the order scheduled.
 
 Calls due on a later day (a client's return, a booked appointment) wait in an
 :class:`Agenda`, one list per day, and join the event queue when their day
@@ -15,66 +16,135 @@ future, and each event costs less to take from it as the network grows.
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
 from typing import Any, Callable
 
-from simpy.core import NORMAL
+import simpy
+from simpy.core import NORMAL, URGENT, EmptySchedule, StopSimulation
 
 from simoffice.timetable import DAY
 
 
-def _fire(event: "Call") -> None:
-    event.fn(*event.args)
+class _Stop(Exception):
+    """Raised by the entry that marks the end of a run."""
 
 
-class Call:
-    """A function call waiting on the event queue (what ``Environment.step`` needs of an event)."""
-
-    __slots__ = ("callbacks", "fn", "args")
-    _ok = True  # it never fails
-
-    def __init__(self, fn: Callable[..., Any], args: tuple):
-        self.callbacks = [_fire]
-        self.fn = fn
-        self.args = args
+def _stop() -> None:
+    raise _Stop
 
 
-def call_at(env, t: float, fn: Callable[..., Any], *args: Any) -> None:
-    """Call ``fn(*args)`` at simulated time ``t`` (minutes, ``t >= env.now``).
+class Environment(simpy.Environment):
+    """A SimPy environment that also runs plain function calls at simulated times.
 
-    Raises:
-        ValueError: ``t`` is before ``env.now`` (SimPy's negative-delay error).
+    Everything SimPy offers (processes, timeouts, events) works as usual. Calls
+    are queue entries of five items where SimPy's events take four; SimPy's own
+    ``step`` cannot read them, so this class brings its own :meth:`step` and
+    :meth:`run` (SimPy 4.1's queue layout: ``_queue``, ``_eid``, ``_now``).
     """
-    delay = t - env.now
-    if delay < 0:
-        raise ValueError(f"Negative delay {delay}")
-    env.schedule(Call(fn, args), NORMAL, delay)
+
+    def call_at(self, t: float, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` at simulated time ``t`` (minutes, ``t >= now``).
+
+        Raises:
+            ValueError: ``t`` is before ``now`` (SimPy's negative-delay error).
+        """
+        if t < self._now:
+            raise ValueError(f"Negative delay {t - self._now}")
+        heappush(self._queue, (t, NORMAL, next(self._eid), fn, args))
+
+    def step(self) -> None:
+        """Process the next event or call.
+
+        Raises:
+            simpy.core.EmptySchedule: nothing is scheduled.
+        """
+        try:
+            entry = heappop(self._queue)
+        except IndexError:
+            raise EmptySchedule from None
+        if len(entry) == 5:
+            self._now, _, _, fn, args = entry
+            fn(*args)
+            return
+        self._now = entry[0]
+        self._process(entry[3])
+
+    def _process(self, event) -> None:
+        # As simpy.Environment.step, for an event already taken from the queue.
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:
+            event.callbacks = callbacks[callbacks.index(callback) + 1:]
+            self.schedule(event, URGENT)
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
+
+    def run(self, until: Any = None) -> Any:
+        """Run until simulated time ``until`` (minutes; events at ``until`` itself
+        are left for later, as in SimPy), or until nothing is scheduled (None).
+        An event as ``until`` runs as in SimPy.
+
+        Raises:
+            ValueError: ``until`` is not after ``now``.
+        """
+        if until is None or isinstance(until, simpy.Event):
+            return super().run(until)  # step by step (SimPy's loop, with this class's step)
+        until = float(until)
+        if until <= self._now:
+            raise ValueError(f"until ({until}) must be greater than the current simulation time")
+        queue, pop, process = self._queue, heappop, self._process
+        # Taken before any event of its time: URGENT, and an id below every other.
+        heappush(queue, (until, URGENT, -1, _stop, ()))
+        try:
+            # The loop of step(), written out: it runs once per event of the run. The
+            # end-of-run entry is always on the queue, so pop() never finds it empty.
+            while True:
+                entry = pop(queue)
+                if len(entry) == 5:
+                    self._now, _, _, fn, args = entry
+                    fn(*args)
+                else:
+                    self._now = entry[0]
+                    process(entry[3])
+        except _Stop:
+            return None
+
+
+def call_at(env: Environment, t: float, fn: Callable[..., Any], *args: Any) -> None:
+    """``env.call_at(t, fn, *args)``: call ``fn(*args)`` at simulated time ``t``."""
+    env.call_at(t, fn, *args)
 
 
 class Agenda:
     """Calls for later days, kept by day until the day begins (see the module docstring)."""
 
-    def __init__(self, env):
+    def __init__(self, env: Environment):
         self.env = env
-        self.days: dict[int, list[tuple[float, Call]]] = {}
+        self.days: dict[int, list[tuple[float, Callable[..., Any], tuple]]] = {}
 
     def call_at(self, t: float, fn: Callable[..., Any], *args: Any) -> None:
-        """As :func:`call_at`; a call on a later day than now waits in the agenda.
+        """As :meth:`Environment.call_at`; a call on a later day than now waits in the agenda.
 
         Raises:
             ValueError: ``t`` is before ``env.now``.
         """
         env = self.env
         day = int(t // DAY)
-        if day <= env.now // DAY:
-            call_at(env, t, fn, *args)
+        if day <= env._now // DAY:
+            env.call_at(t, fn, *args)
             return
         calls = self.days.get(day)
         if calls is None:
             calls = self.days[day] = []
-            call_at(env, day * DAY, self._begin_day, day)
-        calls.append((t, Call(fn, args)))
+            env.call_at(day * DAY, self._begin_day, day)
+        calls.append((t, fn, args))
 
     def _begin_day(self, day: int) -> None:
-        env, now = self.env, self.env.now
-        for t, call in self.days.pop(day):
-            env.schedule(call, NORMAL, t - now)
+        queue, eid = self.env._queue, self.env._eid
+        for t, fn, args in self.days.pop(day):
+            heappush(queue, (t, NORMAL, next(eid), fn, args))

@@ -201,6 +201,8 @@ class Journey:
         self.joint = [[[(u, t) for u, t in z.travel if units[u].video_stations > 0 and can_book[u][s]]
                        for s in range(n_services)] for z in spec.zones]
         self.kind = [unit.kind for unit in units]
+        # Per zone: unit -> travel time there and back (minutes).
+        self.round_trip = [{u: 2.0 * t for u, t in z.travel} for z in spec.zones]
 
     # --- arrival and the choice of the next contact -------------------------------
     def arrive(self, c: Client) -> None:
@@ -316,9 +318,12 @@ class Journey:
     def plan(self, c: Client, first: bool) -> None:
         """Choose and schedule the client's next contact."""
         v = c.visits
+        now = self.env._now
+        if self.walk_in_only:
+            self.plan_walk_in(c, v, first, now)
+            return
         ch = self.choose_channel(c, v)
         c.to_office = False
-        now = self.env.now
         if ch == ONLINE:
             self._at(self._when(c, None, first, v), self.online, c, first=first)
         elif ch == PHONE:
@@ -330,30 +335,33 @@ class Journey:
 
     def plan_walk_in(self, c: Client, v: int, first: bool, now: float, unit: int | None = None) -> None:
         if unit is None:
-            unit, _ = self.choose_unit(c, v, self.walk[c.zone][c.services[c.open[0]]], now)
-        tt = self.timetable_for(unit, c.zone)
-        mobile = self.kind[unit] == MOBILE_OFFICE
-        # A mobile office's visit day is known in the zones on its route: clients wait for it.
-        self._at(self._when(c, tt, first, v, informed=mobile), self.visit, c, unit, MOBILE if mobile else WALK_IN,
-                 first=first)
+            cands = self.walk[c.zone][c.services[c.open[0]]]
+            unit = cands[0][0] if len(cands) == 1 else self.choose_unit(c, v, cands, now)[0]
+        if self.kind[unit] == MOBILE_OFFICE:
+            # A mobile office's visit day is known in the zones on its route: clients wait for it.
+            tt = self.timetable_for(unit, c.zone)
+            self._at(self._when(c, tt, first, v, informed=True), self.visit, c, unit, MOBILE, first=first)
+            return
+        tt = self.access[unit]
+        if first and (not c.informed or tt.is_open(now)):
+            self.visit(c, unit, WALK_IN)  # as _when and _at would decide: now
+            return
+        self._at(self._when(c, tt, first, v), self.visit, c, unit, WALK_IN, first=first)
 
     # --- contacts --------------------------------------------------------------------
     def _start_contact(self, c: Client, unit: int) -> None:
-        now = self.env.now
         c.visits += 1
         if c.visits == 1:
-            c.first_visit = now
+            c.first_visit = self.env._now
             c.first_unit = unit
         c.tried = 0
         c.served_this_visit = False
 
     def _trip(self, c: Client, unit: int) -> float:
-        """Travel time there and back from the client's zone to ``unit``."""
-        for u, t in self.spec.zones[c.zone].travel:
-            if u == unit:
-                c.travel += 2.0 * t
-                return 2.0 * t
-        return 0.0
+        """Travel time there and back from the client's zone to ``unit`` (0 if it is not listed)."""
+        travel = self.round_trip[c.zone].get(unit, 0.0)
+        c.travel += travel
+        return travel
 
     def _closed_row(self, c: Client, unit: int, channel: int, travel: float, outcome: int = CLOSED) -> None:
         now = self.env.now
@@ -364,14 +372,18 @@ class Journey:
     def visit(self, c: Client, unit: int, channel: int) -> None:
         """A walk-in trip to a service point."""
         self._start_contact(c, unit)
-        travel = self._trip(c, unit)
-        if self._found_closed(c, unit, channel, travel, self.timetable_for(unit, c.zone)):
+        travel = self.round_trip[c.zone].get(unit, 0.0)  # self._trip, written out
+        c.travel += travel
+        tt = self.access[unit]
+        if isinstance(tt, dict):  # a mobile office: open to each zone during its stops there
+            tt = tt.get(c.zone, EMPTY)
+        if self._found_closed(c, unit, channel, travel, tt):
             return
         self._ticket_here(c, unit, channel, WALK_IN_CLASS, travel)
 
     def _found_closed(self, c: Client, unit: int, channel: int, travel: float, tt) -> bool:
         """A trip to a point closed now is a failed trip; the client then decides what next."""
-        if tt.is_open(self.env.now):
+        if tt.is_open(self.env._now):
             return False
         c.failed_trips += 1
         self._closed_row(c, unit, channel, travel)
@@ -381,11 +393,12 @@ class Journey:
     def _ticket_here(self, c: Client, unit: int, channel: int, cls: int, travel: float) -> None:
         can = self.can[cls][unit]
         needs = [j for j in c.open if can[c.services[j]]]
+        now = self.env._now
         if not needs:  # nothing this point can do (a need came back from the expert centre)
             self._closed_row(c, unit, channel, travel, SENT_AWAY)
-            self.end_visit(c, self.env.now, left_early=False)
+            self.end_visit(c, now, left_early=False)
             return
-        self.ticket(c, unit, needs, self.env.now, channel=channel, cls=cls, travel=travel)
+        self.ticket(c, unit, needs, now, False, channel, cls, HANDLE, travel)
 
     def ticket(self, c: Client, unit: int, candidates: list[int], now: float, requeue: bool = False,
                channel: int = WALK_IN, cls: int = WALK_IN_CLASS, kind: int = HANDLE, travel: float = 0.0) -> None:
@@ -394,7 +407,8 @@ class Journey:
         need in this visit."""
         needs = list(candidates) if (not self.one_need or channel == PHONE or kind == CONNECT) else candidates[:1]
         skill = self.skill_of[c.services[needs[0]]]
-        patience = c.patience(c.visits - 1, channel)
+        d = c.draws  # c.patience(c.visits - 1, channel), written out: once per ticket
+        patience = (d.phone_patience if channel == PHONE else d.patience)[c.row * d.a + c.visits - 1]
         c.tickets += 1
         self.tickets_issued += 1
         tk = Ticket(c, needs, skill, c.level, now, now + patience, c.visits, cls, kind, channel, unit, travel)
@@ -516,10 +530,13 @@ class Journey:
         else:
             skill_of, services, skills = self.skill_of, c.services, desk.skills
             handled = [j for j in tk.needs if skill_of[services[j]] in skills]
+        # c.service_time(j, c.attempts[j], channel), written out: once per service.
+        d, channel, attempts = c.draws, tk.channel, c.attempts
+        values = d.phone if channel == PHONE else d.video if channel == VIDEO else d.service
+        base, a = c.row * d.k, d.a
         duration = 0.0
-        channel = tk.channel
         for j in handled:
-            duration += c.service_time(j, c.attempts[j], channel)
+            duration += values[(base + j) * a + attempts[j]]
         return handled, duration
 
     def end_service(self, tk, desk, start: float, now: float, handled: list[int]) -> None:
@@ -531,6 +548,8 @@ class Journey:
         channel = tk.channel
         settled = 0
         services = self.services
+        d = c.draws
+        missing, base, n_attempts = d.missing, c.row * d.k, d.a
         for j in handled:
             svc = services[c.services[j]]
             if channel == PHONE:
@@ -543,7 +562,7 @@ class Journey:
             a = c.attempts[j]
             c.attempts[j] = a + 1
             c.tried |= 1 << j
-            if c.missing(j, a):
+            if missing[(base + j) * n_attempts + a]:  # c.missing(j, a), written out
                 continue
             c.open.remove(j)
             if svc.escalation_prob > 0 and not c.escalated >> j & 1 and c.need_u("escalate", j) < svc.escalation_prob:

@@ -25,9 +25,11 @@ can serve are sent away; under ``send_away`` every waiting ticket is sent away
 from __future__ import annotations
 
 from collections import deque
+from heapq import heappush
 from typing import TYPE_CHECKING
 
-from simoffice.events import call_at
+from simpy.core import NORMAL
+
 from simoffice.recorder import RENEGED, SENT_AWAY
 from simoffice.timetable import Timetable
 
@@ -117,6 +119,7 @@ class OfficeModel:
         # queue (reneged, sent away): a checked office wraps them (simoffice.invariants).
         self.begin = journey.begin_service
         self.left = journey.ticket_left
+        self.end_service = journey.end_service
         for desk in desks:
             self._next_period(desk)
         env.process(self._clock())
@@ -143,7 +146,7 @@ class OfficeModel:
             skill, cls = tk.skill, tk.cls
             for i, desk in enumerate(idle):
                 if skill in desk.skills and cls in desk.classes:
-                    now = self.env.now
+                    now = self.env._now
                     if desk.end <= now and not (self.serve_waiting and not self.timetable.is_open(now)):
                         continue
                     del idle[i]
@@ -209,7 +212,7 @@ class OfficeModel:
         if desk.period < len(desk.duty):
             start = desk.duty[desk.period][0]
             if start > self.env.now:
-                call_at(self.env, start, self._on_duty, desk)
+                self.env.call_at(start, self._on_duty, desk)
             else:
                 self._on_duty(desk)
 
@@ -219,7 +222,7 @@ class OfficeModel:
 
     def _look(self, desk: Desk) -> None:
         """A free desk on duty: serve the next ticket, wait idle, or go off duty."""
-        now = self.env.now
+        now = self.env._now
         is_open = self.timetable.is_open(now)
         # After the shift: stay only for overtime once the office has closed.
         if now >= desk.end and (is_open or not self.serve_waiting):
@@ -238,11 +241,13 @@ class OfficeModel:
     def _serve(self, desk: Desk, tk: Ticket, now: float) -> None:
         desk.current, desk.since = tk, now
         desk.handled, duration = self.begin(tk, desk, now)
-        call_at(self.env, now + duration, self._served, desk)
+        # env.call_at written out: once per service. A duration is never negative.
+        env = self.env
+        heappush(env._queue, (now + duration, NORMAL, next(env._eid), self._served, (desk,)))
 
     def _served(self, desk: Desk) -> None:
         tk, desk.current = desk.current, None
-        self.journey.end_service(tk, desk, desk.since, self.env.now, desk.handled)
+        self.end_service(tk, desk, desk.since, self.env._now, desk.handled)
         self._look(desk)
 
     def _off_duty(self, desk: Desk) -> None:

@@ -17,12 +17,13 @@ import gc
 from array import array
 from contextlib import contextmanager
 from functools import partial
+from heapq import heappush
 from typing import Callable
 
 import numpy as np
-import simpy
+from simpy.core import NORMAL
 
-from simoffice.events import call_at
+from simoffice.events import Environment
 from simoffice.expert import Expert, ExpertCentre
 from simoffice.invariants import CheckedOfficeModel, Invariants
 from simoffice.journey import Client, Draws, Journey
@@ -245,25 +246,33 @@ def _flat(values: np.ndarray) -> array:
 
 
 class _Arrivals:
-    """One zone's clients, each arriving at its creation time, drawn a week at a time."""
+    """One zone's clients, each arriving at its creation time, drawn a week at a time.
+    Only the next client is on the event queue, so the queue does not grow with
+    the population."""
 
-    def __init__(self, env, factory: ClientFactory, journey: Journey, weeks: int):
+    def __init__(self, env: Environment, factory: ClientFactory, journey: Journey, weeks: int):
         self.env, self.factory, self.journey, self.weeks = env, factory, journey, weeks
         self.week, self.clients = -1, iter(())
-        call_at(env, env.now, self._schedule_next)  # the first week is drawn once the run has begun
+        env.call_at(env.now, self._next_week)  # the first week is drawn once the run has begun
 
-    def _schedule_next(self) -> None:
-        c = next(self.clients, None)
+    def _next_week(self) -> None:
+        c = None
         while c is None and self.week + 1 < self.weeks:  # a week with no client is skipped
             self.week += 1
             self.clients = iter(self.factory.week(self.week))
             c = next(self.clients, None)
         if c is not None:
-            call_at(self.env, c.created, self._arrive, c)
+            self.env.call_at(c.created, self._arrive, c)
 
     def _arrive(self, c) -> None:
         self.journey.arrive(c)
-        self._schedule_next()
+        nxt = next(self.clients, None)
+        if nxt is None:
+            self._next_week()
+            return
+        # env.call_at written out: once per client. Creation times are sorted.
+        env = self.env
+        heappush(env._queue, (nxt.created, NORMAL, next(env._eid), self._arrive, (nxt,)))
 
 
 @contextmanager
@@ -339,7 +348,7 @@ def simulate_replication(spec: ModelSpec, replication: int,
             then empty. The tickets of a contact still under way wait for the
             next call, so that a contact's rows are handed over together.
     """
-    env = simpy.Environment()
+    env = Environment()
     rec = Recorder()
     timetables = [office_timetable(spec, o) for o in range(len(spec.offices))]
     access = [zone_access(spec, o, tt) for o, tt in enumerate(timetables)]

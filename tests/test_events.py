@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from simoffice.events import Agenda, call_at
+from simoffice.events import Agenda, Environment, call_at
 from simoffice.timetable import DAY
 
 
 def test_calls_run_at_their_times_in_time_order_and_in_scheduled_order_at_equal_times():
-    env = simpy.Environment()
+    env = Environment()
     log = []
     for t, name in ((30.0, "c"), (10.0, "a"), (30.0, "d"), (20.0, "b")):
         call_at(env, t, lambda n: log.append((env.now, n)), name)
@@ -19,7 +19,7 @@ def test_calls_run_at_their_times_in_time_order_and_in_scheduled_order_at_equal_
 
 
 def test_calls_mix_with_processes_in_time_order():
-    env = simpy.Environment()
+    env = Environment()
     log = []
 
     def process():
@@ -34,7 +34,7 @@ def test_calls_mix_with_processes_in_time_order():
 
 
 def test_a_call_in_the_past_is_refused():
-    env = simpy.Environment(initial_time=100.0)
+    env = Environment(initial_time=100.0)
     with pytest.raises(ValueError, match="Negative delay"):
         call_at(env, 50.0, print)
 
@@ -42,7 +42,7 @@ def test_a_call_in_the_past_is_refused():
 def test_the_agenda_keeps_later_days_off_the_event_queue_until_their_day_begins():
     """A call three days ahead waits in the agenda: the next event on the queue is the
     start of its day, and the call still runs at its own time, after today's calls."""
-    env = simpy.Environment(initial_time=100.0)
+    env = Environment(initial_time=100.0)
     agenda = Agenda(env)
     log = []
     agenda.call_at(3 * DAY + 600.0, lambda: log.append(env.now))
