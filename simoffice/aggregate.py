@@ -80,10 +80,12 @@ class Aggregates:
         whole = metrics.client_tally(c, b, w, tg, ph, exact)
         self.network = (client + whole, unit + metrics.unit_tally(c, d, cases, w, self.opening))
 
-        def tally(part: dict, part_b: dict) -> metrics.ClientTally:
-            # A group holding every row (the only office, segment or zone) has the network's tally.
+        def tally(part: dict, part_b: dict | None) -> metrics.ClientTally:
+            # A group holding every row (the only office, segment, zone or channel) has the network's tally.
             if part is c and part_b is b:
                 return whole
+            if part is c and part_b is None:
+                return whole.without_bundles()
             return metrics.client_tally(part, part_b, w, tg, ph, exact)
 
         if self.units:
@@ -102,7 +104,7 @@ class Aggregates:
         for g, part in metrics.split(c, c["channel"], len(CHANNELS)):
             if len(part["channel"]):
                 self.channel_rows[g] += len(part["channel"])
-                tallies[g] = tallies[g] + metrics.client_tally(part, None, w, tg, ph, exact)
+                tallies[g] = tallies[g] + tally(part, None)
         metrics.timeseries_add(self.series, c, d, self.group_skills, self.n_units, w, BIN_MIN)
 
     def measures(self) -> list[tuple[str, dict[str, float]]]:

@@ -4,9 +4,11 @@ Most of what happens to a client is a plain function call at a simulated time:
 the client arrives, a desk finishes a service. :meth:`Environment.call_at` puts
 such a call on SimPy's event queue as a bare entry ``(time, priority, id, fn,
 args)`` — no event object, no callbacks, no generator to resume — and
-:meth:`Environment.run` calls it directly when its time comes. Calls run in
-time order with every other event of the environment (processes, timeouts)
-and, at equal times, in the order scheduled.
+:meth:`Environment.run` calls it directly when its time comes. SimPy's own
+events (processes, timeouts) go on the same queue as calls of the method that
+processes an event, so every entry is run the same way: calls run in time order
+with every other event of the environment and, at equal times, in the order
+scheduled.
 
 Calls due on a later day (a client's return, a booked appointment) wait in an
 :class:`Agenda`, one list per day, and join the event queue when their day
@@ -36,9 +38,10 @@ def _stop() -> None:
 class Environment(simpy.Environment):
     """A SimPy environment that also runs plain function calls at simulated times.
 
-    Everything SimPy offers (processes, timeouts, events) works as usual. Calls
-    are queue entries of five items where SimPy's events take four; SimPy's own
-    ``step`` cannot read them, so this class brings its own :meth:`step` and
+    Everything SimPy offers (processes, timeouts, events) works as usual. Every
+    queue entry is a call of five items where SimPy's events take four (an event
+    is scheduled as a call of :meth:`_process`); SimPy's own ``step`` cannot read
+    them, so this class brings its own :meth:`schedule`, :meth:`step` and
     :meth:`run` (SimPy 4.1's queue layout: ``_queue``, ``_eid``, ``_now``).
     """
 
@@ -52,6 +55,10 @@ class Environment(simpy.Environment):
             raise ValueError(f"Negative delay {t - self._now}")
         heappush(self._queue, (t, NORMAL, next(self._eid), fn, args))
 
+    def schedule(self, event: simpy.Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Schedule a SimPy event to be processed after ``delay`` minutes."""
+        heappush(self._queue, (self._now + delay, priority, next(self._eid), self._process, (event,)))
+
     def step(self) -> None:
         """Process the next event or call.
 
@@ -59,17 +66,12 @@ class Environment(simpy.Environment):
             simpy.core.EmptySchedule: nothing is scheduled.
         """
         try:
-            entry = heappop(self._queue)
+            self._now, _, _, fn, args = heappop(self._queue)
         except IndexError:
             raise EmptySchedule from None
-        if len(entry) == 5:
-            self._now, _, _, fn, args = entry
-            fn(*args)
-            return
-        self._now = entry[0]
-        self._process(entry[3])
+        fn(*args)
 
-    def _process(self, event) -> None:
+    def _process(self, event: simpy.Event) -> None:
         # As simpy.Environment.step, for an event already taken from the queue.
         callbacks, event.callbacks = event.callbacks, None
         try:
@@ -97,20 +99,15 @@ class Environment(simpy.Environment):
         until = float(until)
         if until <= self._now:
             raise ValueError(f"until ({until}) must be greater than the current simulation time")
-        queue, pop, process = self._queue, heappop, self._process
+        queue, pop = self._queue, heappop
         # Taken before any event of its time: URGENT, and an id below every other.
         heappush(queue, (until, URGENT, -1, _stop, ()))
         try:
             # The loop of step(), written out: it runs once per event of the run. The
             # end-of-run entry is always on the queue, so pop() never finds it empty.
             while True:
-                entry = pop(queue)
-                if len(entry) == 5:
-                    self._now, _, _, fn, args = entry
-                    fn(*args)
-                else:
-                    self._now = entry[0]
-                    process(entry[3])
+                self._now, _, _, fn, args = pop(queue)
+                fn(*args)
         except _Stop:
             return None
 

@@ -86,7 +86,7 @@ class Client:
                  "to_office")
 
     def __init__(self, id, zone, segment, btype, services, level, priority, informed, created, draws, row,
-                 open_needs=None, home=False):
+                 open_needs, proactive=0, home=False):
         self.id = id
         self.zone = zone
         self.segment = segment
@@ -99,8 +99,8 @@ class Client:
         self.created = created
         self.draws = draws
         self.row = row
-        self.open = list(range(len(services))) if open_needs is None else open_needs
-        self.proactive = len(services) - len(self.open)
+        self.open = open_needs  # positions of the needs not delivered proactively
+        self.proactive = proactive
         self.attempts = [0] * len(services)
         self.tried = 0  # bit j: need j handled in this contact
         self.visits = 0
@@ -151,11 +151,23 @@ class Client:
 class Journey:
     """Moves clients between contacts, queues and desks; writes contacts, bundles and cases."""
 
+    # Slots rather than an instance dict: with this many attributes, a dict would make
+    # every look-up of a method or attribute (many per contact) take the slow path.
+    __slots__ = ("env", "agenda", "spec", "rec", "_contact_rows", "_pack_contact", "_bundle_rows", "_pack_bundle",
+                 "timetables", "access", "profile", "offices", "expert", "open_clients", "services", "skill_of",
+                 "one_need", "same_visit", "return_prob", "digital", "channel_weights", "walk_in_only",
+                 "max_visits", "return_days", "start_weekday", "appt", "phone", "cc", "vc", "scale", "day_value",
+                 "tickets_issued", "calendars", "can", "walk", "booked", "joint", "kind", "round_trip")
+
     def __init__(self, env, spec, recorder, timetables, access, profile):
         self.env = env
         self.agenda = Agenda(env)  # contacts on later days
         self.spec = spec
         self.rec = recorder
+        # Contact and bundle rows are packed and appended here, not through a method of
+        # the recorder: once per ticket and once per bundle.
+        self._contact_rows, self._pack_contact = recorder.contacts.rows, recorder.contacts.pack
+        self._bundle_rows, self._pack_bundle = recorder.bundles.rows, recorder.bundles.pack
         self.timetables = timetables  # per unit
         self.access = access  # per unit: a Timetable, or a dict zone -> Timetable (mobile)
         self.profile = profile
@@ -211,7 +223,7 @@ class Journey:
         if not c.open:  # every need delivered proactively
             self.finish(c, SETTLED, c.created)
             return
-        self.plan(c, first=True)
+        self.plan(c, True)
 
     def _open_needing(self, c: Client, channel: int) -> list[int]:
         """Open needs the channel can take up next."""
@@ -377,22 +389,23 @@ class Journey:
         tt = self.access[unit]
         if isinstance(tt, dict):  # a mobile office: open to each zone during its stops there
             tt = tt.get(c.zone, EMPTY)
-        if self._found_closed(c, unit, channel, travel, tt):
-            return
-        self._ticket_here(c, unit, channel, WALK_IN_CLASS, travel)
-
-    def _found_closed(self, c: Client, unit: int, channel: int, travel: float, tt) -> bool:
-        """A trip to a point closed now is a failed trip; the client then decides what next."""
         if tt.is_open(self.env._now):
-            return False
+            self._ticket_here(c, unit, channel, WALK_IN_CLASS, travel)
+        else:
+            self._failed_trip(c, unit, channel, travel)
+
+    def _failed_trip(self, c: Client, unit: int, channel: int, travel: float) -> None:
+        """The trip found the point closed; the client then decides what next."""
         c.failed_trips += 1
         self._closed_row(c, unit, channel, travel)
         self.end_visit(c, self.env.now, left_early=True)
-        return True
 
     def _ticket_here(self, c: Client, unit: int, channel: int, cls: int, travel: float) -> None:
-        can = self.can[cls][unit]
-        needs = [j for j in c.open if can[c.services[j]]]
+        can, services = self.can[cls][unit], c.services
+        needs = []
+        for j in c.open:  # (a loop, not a comprehension: no function object to make, once per visit)
+            if can[services[j]]:
+                needs.append(j)
         now = self.env._now
         if not needs:  # nothing this point can do (a need came back from the expert centre)
             self._closed_row(c, unit, channel, travel, SENT_AWAY)
@@ -403,9 +416,9 @@ class Journey:
     def ticket(self, c: Client, unit: int, candidates: list[int], now: float, requeue: bool = False,
                channel: int = WALK_IN, cls: int = WALK_IN_CLASS, kind: int = HANDLE, travel: float = 0.0) -> None:
         """A ticket for the first of ``candidates`` (or all of them, one_stop, and
-        always on the phone); ``requeue``: the client was just served for another
-        need in this visit."""
-        needs = list(candidates) if (not self.one_need or channel == PHONE or kind == CONNECT) else candidates[:1]
+        always on the phone; the ticket keeps the list); ``requeue``: the client was
+        just served for another need in this visit."""
+        needs = candidates if (not self.one_need or channel == PHONE or kind == CONNECT) else candidates[:1]
         skill = self.skill_of[c.services[needs[0]]]
         d = c.draws  # c.patience(c.visits - 1, channel), written out: once per ticket
         patience = (d.phone_patience if channel == PHONE else d.patience)[c.row * d.a + c.visits - 1]
@@ -452,7 +465,7 @@ class Journey:
         elif c.visits >= self.max_visits:
             self.finish(c, ABANDONED, now)
         else:
-            self.plan(c, first=True)
+            self.plan(c, True)
 
     def book(self, c: Client, channel: int, v: int, first: bool) -> None:
         """Book a slot from the next day on, within the booking horizon (or later,
@@ -494,8 +507,10 @@ class Journey:
         now = self.env.now
         if channel == APPOINTMENT:
             travel = self._trip(c, unit)
-            if not self._found_closed(c, unit, channel, travel, self.timetables[unit]):
+            if self.timetables[unit].is_open(now):
                 self._ticket_here(c, unit, APPOINTMENT, APPOINTMENT_CLASS, travel)
+            else:
+                self._failed_trip(c, unit, channel, travel)
             return
         needs = self._open_needing(c, VIDEO)
         if not needs:
@@ -507,8 +522,10 @@ class Journey:
             return
         joint, _ = self.choose_unit(c, c.visits - 1, cands, now)
         travel = self._trip(c, joint)
-        if not self._found_closed(c, joint, VIDEO, travel, self.timetables[joint]):
+        if self.timetables[joint].is_open(now):
             self.ticket(c, joint, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS, kind=CONNECT, travel=travel)
+        else:
+            self._failed_trip(c, joint, VIDEO, travel)
 
     def _join_video(self, c: Client, needs: list[int], now: float) -> None:
         """Join the remote advisors' queue; a client who comes after the video centre
@@ -525,11 +542,11 @@ class Journey:
         if tk.kind == CONNECT:
             return [], self.spec.connect_min
         c = tk.client
-        if self.one_need and tk.channel != PHONE:
-            handled = tk.needs
-        else:
+        handled = tk.needs
+        # The desk has the skill of the ticket's first need; it may lack others' (one_stop, phone).
+        if len(handled) > 1:
             skill_of, services, skills = self.skill_of, c.services, desk.skills
-            handled = [j for j in tk.needs if skill_of[services[j]] in skills]
+            handled = [j for j in handled if skill_of[services[j]] in skills]
         # c.service_time(j, c.attempts[j], channel), written out: once per service.
         d, channel, attempts = c.draws, tk.channel, c.attempts
         values = d.phone if channel == PHONE else d.video if channel == VIDEO else d.service
@@ -574,7 +591,10 @@ class Journey:
         c.served_this_visit = True
         self._contact(tk, SERVED, now, start, desk, settled)
         if not c.open:
-            self._no_open_needs(c, now)
+            if c.pending:  # self._no_open_needs, written out: once per bundle
+                c.idle = True
+            else:
+                self.finish(c, SETTLED, now)
             return
         if self.same_visit and channel in PHYSICAL:
             can = self.can[WALK_IN_CLASS][tk.unit]  # other needs of the visit: as a walk-in
@@ -637,7 +657,7 @@ class Journey:
         if left_early and c.u("return_u", v - 1) >= self.return_prob[c.segment]:
             self.finish(c, ABANDONED, t)
             return
-        self.plan(c, first=False)
+        self.plan(c, False)
 
     def finish(self, c: Client, status: int, t: float) -> None:
         del self.open_clients[c.id]
@@ -646,17 +666,22 @@ class Journey:
 
     def _bundle_row(self, c: Client, status: int, t: float) -> None:
         n = len(c.services)
-        self.rec.bundle(c.id, c.first_unit, c.segment, c.btype, c.created, c.first_visit, t, c.visits,
-                        c.tickets, c.failed_trips, n, n - len(c.open) - c.pending, status, c.zone, c.proactive,
-                        c.travel, c.escalated.bit_count())
+        pack = self._pack_bundle  # a packer held in a slot: called through a local name
+        self._bundle_rows.append(pack(
+            c.id, c.first_unit, c.segment, c.btype, c.created, c.first_visit, t, c.visits, c.tickets, c.failed_trips,
+            n, n - len(c.open) - c.pending, status, c.zone, c.proactive, c.travel, c.escalated.bit_count()))
 
     def _contact(self, tk, outcome: int, end: float, start: float = NAN, desk=None, settled: int = 0) -> None:
         """Write one ticket's row (times in minutes)."""
         c = tk.client
-        group, desk_id = (desk.group, desk.id) if desk is not None else (-1, -1)
-        self.rec.contact(c.id, tk.visit, tk.unit, c.segment, c.services[tk.needs[0]], tk.skill, len(tk.needs),
-                         settled, group, desk_id, c.priority, tk.t, start, end, outcome, tk.channel, c.zone,
-                         tk.travel)
+        if desk is None:
+            group = desk_id = -1
+        else:
+            group, desk_id = desk.group, desk.id
+        pack = self._pack_contact  # a packer held in a slot: called through a local name
+        self._contact_rows.append(pack(
+            c.id, tk.visit, tk.unit, c.segment, c.services[tk.needs[0]], tk.skill, len(tk.needs), settled, group,
+            desk_id, c.priority, tk.t, start, end, outcome, tk.channel, c.zone, tk.travel))
 
     # --- end of the run ------------------------------------------------------------
     def close_books(self, horizon: float) -> None:

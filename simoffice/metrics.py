@@ -8,7 +8,7 @@ desk time inside it. The measure names are the public contract (DESIGN.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -55,6 +55,8 @@ def occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.nda
     e = np.clip(ends, edges[0], edges[-1])
     keep = e > s
     s, e = s[keep], e[keep]
+    if n == 1:  # one bin (a whole window): every interval lies in it
+        return np.bincount(np.zeros(len(s), np.intp), weights=e - s, minlength=1)
     first = np.minimum(np.searchsorted(edges, s, side="right") - 1, n - 1)
     last = np.searchsorted(edges, e, side="left") - 1  # a bin holds its right edge's end
     one = first == last
@@ -171,6 +173,11 @@ class ClientTally:
     hist: WaitHistogram = field(default_factory=WaitHistogram)
     waits: np.ndarray | None = None  # every wait, for exact percentiles (a whole log)
 
+    def without_bundles(self) -> "ClientTally":
+        """The same tally with its bundle sums left out (as for a split by channel)."""
+        empty = ClientTally()
+        return replace(self, bundles=False, **{f: getattr(empty, f) for f in _BUNDLE_SUMS})
+
     def __add__(self, other: "ClientTally") -> "ClientTally":
         out = ClientTally(**{f: getattr(self, f) + getattr(other, f) for f in _SUMS})
         out.bundles = self.bundles or other.bundles
@@ -180,8 +187,9 @@ class ClientTally:
         return out
 
 
-_SUMS = ("n_queued", "n_reneged", "n_in_time", "n_waits", "sum_waits", "n_trips", "n_failed_trips", "n_contacts",
-         "n_ended", "sum_visits", "sum_travel", "n_contacted", "n_one_visit", "n_days", "sum_days")
+_BUNDLE_SUMS = ("n_ended", "sum_visits", "sum_travel", "n_contacted", "n_one_visit", "n_days", "sum_days")
+_SUMS = ("n_queued", "n_reneged", "n_in_time", "n_waits", "sum_waits", "n_trips", "n_failed_trips",
+         "n_contacts") + _BUNDLE_SUMS
 
 
 @dataclass
@@ -206,13 +214,11 @@ def _ratio(num: float, den: float) -> float:
     return float(num / den) if den else float("nan")
 
 
-def _n_distinct(values: np.ndarray) -> int:
-    """How many distinct values: by sorting, several times faster on a large log
-    than ``len(np.unique(values))``, which hashes."""
-    if not len(values):
-        return 0
-    ordered = np.sort(values)
-    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Positions where a run of equal values begins in a sorted array."""
+    if not len(ordered):
+        return np.zeros(0, np.intp)
+    return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
 
 
 def client_tally(contacts: dict, bundles: dict | None, window: tuple[float, float], targets: np.ndarray,
@@ -241,23 +247,26 @@ def client_tally(contacts: dict, bundles: dict | None, window: tuple[float, floa
         hist=WaitHistogram.of(waits),
         waits=waits if exact else None,
     )
+    # A contact is a trip, call, session or no-show: tickets of one visit (re-queues, a
+    # video client connected at a joint service point) are one contact. Rows come
+    # nearly in order of bundle, so a stable (merging) sort of the key is quick.
+    key = contacts["bundle"][inw] * 1000 + contacts["visit"][inw]
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    t.n_contacts = len(_firsts(key))
     # Trips: a visit to a service point fails when it found the point closed or was
     # sent away with nothing handled.
     office = contacts["office"][inw]
     trip = (office >= 0) & (out != NO_SHOW)
     trip[trip] = physical[office[trip]]
-    key = contacts["bundle"][inw][trip] * 1000 + contacts["visit"][inw][trip]
-    o = out[trip]
-    trips, inverse = np.unique(key, return_inverse=True)
-    served_trip = np.zeros(len(trips), bool)
-    np.logical_or.at(served_trip, inverse, (o == SERVED) | (o == IN_SERVICE_AT_END))
-    bad_trip = np.zeros(len(trips), bool)
-    np.logical_or.at(bad_trip, inverse, (o == CLOSED) | (o == SENT_AWAY))
-    t.n_trips = len(trips)
-    t.n_failed_trips = int((bad_trip & ~served_trip).sum())
-    # A contact is a trip, call, session or no-show: tickets of one visit (re-queues, a
-    # video client connected at a joint service point) are one contact.
-    t.n_contacts = _n_distinct(contacts["bundle"][inw] * 1000 + contacts["visit"][inw])
+    trip = trip[order]
+    firsts = _firsts(key[trip])
+    t.n_trips = len(firsts)
+    if t.n_trips:
+        o = out[order][trip]
+        served_trip = np.logical_or.reduceat((o == SERVED) | (o == IN_SERVICE_AT_END), firsts)
+        bad_trip = np.logical_or.reduceat((o == CLOSED) | (o == SENT_AWAY), firsts)
+        t.n_failed_trips = int((bad_trip & ~served_trip).sum())
     if bundles is not None:
         t.bundles = True
         # Bundles created in the window and ended by the end of the run.
@@ -410,8 +419,11 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
 def split(columns: dict, key: np.ndarray, n_groups: int):
     """``(group, columns of its rows)`` for each group code 0 … n_groups-1, by one
     stable sort instead of a mask per group."""
-    if n_groups == 1 and len(key) and (key == 0).all():  # one group of every row (a single office …)
-        yield 0, columns
+    if len(key) and key[0] == key.min() == key.max():  # one group holds every row (a single office …)
+        g = int(key[0])
+        empty = {k: v[:0] for k, v in columns.items()}
+        for h in range(n_groups):
+            yield h, columns if h == g else empty
         return
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
@@ -440,27 +452,36 @@ def series(group_skills: list[tuple[int, frozenset[int]]], n_offices: int) -> li
     return out
 
 
-def _occupancy_add(out: np.ndarray, starts: np.ndarray, ends: np.ndarray, window: tuple[float, float],
-                   bin_min: float) -> None:
-    """Add :func:`occupancy` per ``bin_min`` bin of the window into ``out``, working
-    only on the bins the intervals touch. ``out`` has a value per bin of the window,
-    or fewer: then bin ``i`` of the window adds into ``out[i % len(out)]`` (a week's
-    bins fold the window onto one week)."""
+def _occupancy_part(starts: np.ndarray, ends: np.ndarray, window: tuple[float, float],
+                    bin_min: float) -> tuple[int, np.ndarray] | None:
+    """:func:`occupancy` per ``bin_min`` bin of the window, worked out only on the bins
+    the intervals touch: ``(lo, values)`` for bins ``lo, lo + 1, …``, or None if no
+    interval reaches into the window."""
     w0, w1 = window
     s = np.clip(starts, w0, w1)
     e = np.clip(ends, w0, w1)
     keep = e > s
     if not keep.any():
-        return
+        return None
     s, e = s[keep], e[keep]
     n_bins = int(round((w1 - w0) / bin_min))
     lo = max(int((s.min() - w0) // bin_min) - 1, 0)
     hi = min(int(np.ceil((e.max() - w0) / bin_min)) + 1, n_bins)
-    part = occupancy(s, e, w0 + np.arange(lo, hi + 1) * bin_min)
-    if len(out) == n_bins:
-        out[lo:hi] += part
+    return lo, occupancy(s, e, w0 + np.arange(lo, hi + 1) * bin_min)
+
+
+def _add_part(out: np.ndarray, part: tuple[int, np.ndarray] | None) -> None:
+    """Add a :func:`_occupancy_part` into ``out``, which has a value per bin of the
+    window, or fewer: then bin ``i`` of the window adds into ``out[i % len(out)]`` (a
+    week's bins fold the window onto one week)."""
+    if part is None:
+        return
+    lo, values = part
+    hi = lo + len(values)
+    if hi <= len(out):
+        out[lo:hi] += values
     else:
-        out += np.bincount(np.arange(lo, hi) % len(out), weights=part, minlength=len(out))
+        out += np.bincount(np.arange(lo, hi) % len(out), weights=values, minlength=len(out))
 
 
 def timeseries_add(acc: np.ndarray, contacts: dict, duty: dict, group_skills: list[tuple[int, frozenset[int]]],
@@ -472,6 +493,7 @@ def timeseries_add(acc: np.ndarray, contacts: dict, duty: dict, group_skills: li
     queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
     leave = np.where(np.isnan(start), end, start)
     busy_rows = ~np.isnan(start)
+    totals = None  # the office's rows and parts, for a desk group whose rows are the same
     for i, (o, g) in enumerate(series(group_skills, n_offices)):
         if g < 0:
             tq = queued & (contacts["office"] == o)
@@ -481,9 +503,17 @@ def timeseries_add(acc: np.ndarray, contacts: dict, duty: dict, group_skills: li
             tq = queued & (contacts["office"] == o) & np.isin(contacts["skill"], list(group_skills[g][1]))
             bq = busy_rows & (contacts["desk_group"] == g)
             dq = duty["desk_group"] == g
-        _occupancy_add(acc[i, 0], arr[tq], leave[tq], window, bin_min)
-        _occupancy_add(acc[i, 1], start[bq], end[bq], window, bin_min)
-        _occupancy_add(acc[i, 2], duty["start_min"][dq], duty["end_min"][dq], window, bin_min)
+        masks = (tq, bq, dq)
+        if g >= 0 and all(np.array_equal(a, b) for a, b in zip(masks, totals[0])):
+            parts = totals[1]  # e.g. an office's only desk group
+        else:
+            parts = (_occupancy_part(arr[tq], leave[tq], window, bin_min),
+                     _occupancy_part(start[bq], end[bq], window, bin_min),
+                     _occupancy_part(duty["start_min"][dq], duty["end_min"][dq], window, bin_min))
+        if g < 0:
+            totals = (masks, parts)
+        for k, part in enumerate(parts):
+            _add_part(acc[i, k], part)
 
 
 def timeseries_table(acc: np.ndarray, group_skills: list[tuple[int, frozenset[int]]], n_offices: int,

@@ -69,7 +69,7 @@ class Desk:
     """One staffed position of a desk group."""
 
     __slots__ = ("id", "group", "skills", "skill_list", "duty", "period", "active", "on", "end",
-                 "current", "since", "handled", "classes")
+                 "current", "since", "handled", "classes", "lanes")
 
     def __init__(self, id, group, skills, duty, classes=(WALK_IN_CLASS,)):
         self.id = id
@@ -85,6 +85,7 @@ class Desk:
         self.current = None  # ticket in service
         self.since = 0.0  # its service start
         self.handled = None  # the needs of the current ticket it handles
+        self.lanes = []  # per class it serves, per priority level: the deques of its skills (set by its unit)
 
 
 class OfficeModel:
@@ -110,6 +111,8 @@ class OfficeModel:
         self.desks = desks
         # queues[class][level][skill]
         self.queues = [[[deque() for _ in range(n_skills)] for _ in range(n_levels)] for _ in range(2)]
+        for desk in desks:
+            desk.lanes = [[[level[s] for s in desk.skill_list] for level in self.queues[cls]] for cls in desk.classes]
         self.classes_first = classes_first
         self.idle: list[Desk] = []
         self.serve_waiting = serve_waiting
@@ -117,9 +120,10 @@ class OfficeModel:
         self.recorder = recorder
         # What happens when a desk starts a ticket and when a waiting ticket leaves the
         # queue (reneged, sent away): a checked office wraps them (simoffice.invariants).
+        # Being attributes of the instance, they are called through a local name (a
+        # method look-up would not find them by the fast path).
         self.begin = journey.begin_service
         self.left = journey.ticket_left
-        self.end_service = journey.end_service
         for desk in desks:
             self._next_period(desk)
         env.process(self._clock())
@@ -156,44 +160,44 @@ class OfficeModel:
 
     def pull(self, desk: Desk, now: float) -> Ticket | None:
         """Remove and return the ticket this desk serves next, or None."""
-        if len(desk.classes) == 1 or self.classes_first:
-            for cls in desk.classes:
-                found = self._head(self.queues[cls], desk, now)
-                if found is not None:
-                    found[1].popleft()
-                    return found[0]
-            return None
-        # Both classes on an equal footing: highest level, then longest wait.
-        best = None
-        for level in range(len(self.queues[0])):
-            for cls in desk.classes:
-                found = self._head(self.queues[cls][level:level + 1], desk, now)
-                if found is not None and (best is None or found[0].t < best[0].t):
-                    best = found
-            if best is not None:
-                best[1].popleft()
-                return best[0]
+        lanes = desk.lanes
+        if len(lanes) > 1 and not self.classes_first:
+            return self._pull_either_class(lanes, now)
+        for levels in lanes:  # the classes it serves, in order of precedence
+            for lane in levels:  # the highest priority level first
+                q = self._head(lane, now)
+                if q is not None:
+                    return q.popleft()
         return None
 
-    def _head(self, levels, desk: Desk, now: float):
-        """The longest-waiting ticket (and its deque) of the first level that has one
-        for the desk's skills; expired tickets met at a head are written off as reneged."""
-        for level in levels:
-            best = best_q = None
-            for skill in desk.skill_list:
-                q = level[skill]
-                while q:
-                    tk = q[0]
-                    if tk.deadline <= now:
-                        q.popleft()
-                        self.left(tk, RENEGED, tk.deadline)
-                        continue
-                    if best is None or tk.t < best.t:
-                        best, best_q = tk, q
-                    break
+    def _pull_either_class(self, lanes, now: float) -> Ticket | None:
+        """As :meth:`pull` with both classes on an equal footing: the highest level,
+        then the longest wait (the first class on a tie)."""
+        for level in range(len(lanes[0])):
+            best = None
+            for levels in lanes:
+                q = self._head(levels[level], now)
+                if q is not None and (best is None or q[0].t < best[0].t):
+                    best = q
             if best is not None:
-                return best, best_q
+                return best.popleft()
         return None
+
+    def _head(self, lane, now: float):
+        """The deque of ``lane`` whose head has waited longest (the first on a tie), or
+        None if all are empty; expired tickets met at a head are written off as reneged."""
+        best = None
+        for q in lane:
+            while q:
+                tk = q[0]
+                if tk.deadline <= now:
+                    q.popleft()
+                    self.left(tk, RENEGED, tk.deadline)
+                    continue
+                if best is None or tk.t < best[0].t:
+                    best = q
+                break
+        return best
 
     def waiting(self):
         """Every ticket still in the queue."""
@@ -223,14 +227,20 @@ class OfficeModel:
     def _look(self, desk: Desk) -> None:
         """A free desk on duty: serve the next ticket, wait idle, or go off duty."""
         now = self.env._now
-        is_open = self.timetable.is_open(now)
-        # After the shift: stay only for overtime once the office has closed.
-        if now >= desk.end and (is_open or not self.serve_waiting):
+        # After the shift: stay only for overtime once the office has closed. While the
+        # office is closed only overtime calls clients: a desk coming on duty at the
+        # moment of closing leaves those waiting to be sent away. (Whether the office
+        # is open is asked only when the answer matters: this runs once per service.)
+        if self.serve_waiting:
+            if now >= desk.end and self.timetable.is_open(now):
+                self._off_duty(desk)
+                return
+            tk = self.pull(desk, now)
+        elif now >= desk.end:
             self._off_duty(desk)
             return
-        # While the office is closed only overtime calls clients: a desk coming on
-        # duty at the moment of closing leaves those waiting to be sent away.
-        tk = self.pull(desk, now) if self.serve_waiting or is_open else None
+        else:
+            tk = self.pull(desk, now) if self.timetable.is_open(now) else None
         if tk is not None:
             self._serve(desk, tk, now)
         elif now >= desk.end:
@@ -240,14 +250,15 @@ class OfficeModel:
 
     def _serve(self, desk: Desk, tk: Ticket, now: float) -> None:
         desk.current, desk.since = tk, now
-        desk.handled, duration = self.begin(tk, desk, now)
+        begin = self.begin
+        desk.handled, duration = begin(tk, desk, now)
         # env.call_at written out: once per service. A duration is never negative.
         env = self.env
         heappush(env._queue, (now + duration, NORMAL, next(env._eid), self._served, (desk,)))
 
     def _served(self, desk: Desk) -> None:
         tk, desk.current = desk.current, None
-        self.end_service(tk, desk, desk.since, self.env._now, desk.handled)
+        self.journey.end_service(tk, desk, desk.since, self.env._now, desk.handled)
         self._look(desk)
 
     def _off_duty(self, desk: Desk) -> None:

@@ -2,14 +2,16 @@
 
 Rows are kept in typed ``array.array`` columns (no dict or object per row), so
 a replication's log costs a few dozen bytes per contact and converts to numpy
-without copying row by row; the last few thousand rows wait as tuples and move
-into the columns a chunk at a time. Metrics are computed afterwards from these
-columns (:mod:`simoffice.metrics`).
+without copying row by row; rows written since the last :meth:`Recorder.settle`
+(the replication settles once a simulated day) wait as packed bytes, a C
+struct each, and move into the columns together. Metrics are computed
+afterwards from these columns (:mod:`simoffice.metrics`).
 """
 
 from __future__ import annotations
 
 from array import array
+from struct import Struct
 
 import numpy as np
 
@@ -46,29 +48,33 @@ DUTY_COLUMNS = {
 }
 
 
-class _Log:
-    """One log: rows are appended as tuples and moved into typed columns a chunk at a
-    time: numpy reads a chunk of tuples into a record array in one C-level pass, and
-    each column takes its field's bytes in one call (rather than a Python call per
-    value, or a generic conversion of every value)."""
-
-    CHUNK = 4096
+class Log:
+    """One log: each row is packed into bytes as a C struct of the columns' types (one
+    C call for the whole row) and appended to :attr:`rows`; :meth:`settle` reads the
+    pending rows as one numpy record array, and each column takes its field's bytes
+    in one call. A hot path may append ``pack(...)`` to ``rows`` itself."""
 
     def __init__(self, columns: dict[str, str]):
         self.columns = {k: array(t) for k, t in columns.items()}
-        self.record = np.dtype([(k, np.dtype(t)) for k, t in columns.items()])
-        self.rows: list[tuple] = []
-        self.append = self.rows.append
+        # Standard sizes, no padding ("="): the same layout in the struct and the record.
+        layout = "=" + "".join(columns.values())
+        self.pack = Struct(layout).pack
+        self.record = np.dtype([(k, np.dtype("=" + t)) for k, t in columns.items()])
+        self.rows: list[bytes] = []
 
-    def settle(self) -> None:
-        """Move the pending rows into the columns.
+    def append(self, *values) -> None:
+        """Add one row (the columns' values in order).
 
         Raises:
-            OverflowError: a value does not fit its column's type.
+            struct.error: a value does not fit its column's type.
         """
+        self.rows.append(self.pack(*values))
+
+    def settle(self) -> None:
+        """Move the pending rows into the columns."""
         rows = self.rows
         if rows:
-            chunk = np.fromiter(rows, dtype=self.record, count=len(rows))
+            chunk = np.frombuffer(b"".join(rows), dtype=self.record)
             for name, column in self.columns.items():
                 column.frombytes(chunk[name].tobytes())
             rows.clear()
@@ -96,36 +102,35 @@ class Recorder:
     """
 
     def __init__(self) -> None:
-        self.logs = {"contacts": _Log(CONTACT_COLUMNS), "bundles": _Log(BUNDLE_COLUMNS),
-                     "duty": _Log(DUTY_COLUMNS), "cases": _Log(CASE_COLUMNS)}
-        self._contacts, self._bundles = self.logs["contacts"], self.logs["bundles"]
+        self.logs = {"contacts": Log(CONTACT_COLUMNS), "bundles": Log(BUNDLE_COLUMNS),
+                     "duty": Log(DUTY_COLUMNS), "cases": Log(CASE_COLUMNS)}
+        self.contacts, self.bundles = self.logs["contacts"], self.logs["bundles"]
 
     def contact(self, bundle, visit, office, segment, service, skill, n_needs, n_settled,
                 desk_group, desk, priority, arrival, start, end, outcome, channel, zone, travel) -> None:
         """One ticket, call, session or failed trip (times in minutes; ``start`` NaN
         when never served; ``travel`` the trip's travel time there and back)."""
-        log = self._contacts
-        log.append((bundle, visit, office, segment, service, skill, n_needs, n_settled, desk_group, desk, priority,
-                    arrival, start, end, outcome, channel, zone, travel))
-        if len(log.rows) >= log.CHUNK:
-            log.settle()
+        self.contacts.append(bundle, visit, office, segment, service, skill, n_needs, n_settled, desk_group, desk,
+                             priority, arrival, start, end, outcome, channel, zone, travel)
 
     def bundle(self, bundle, office, segment, bundle_type, created, first_visit, end, visits,
                tickets, failed_trips, needs, needs_settled, status, zone, proactive, travel, escalated) -> None:
         """One bundle, when it ends (or at the end of the run if still open)."""
-        log = self._bundles
-        log.append((bundle, office, segment, bundle_type, created, first_visit, end, visits, tickets, failed_trips,
-                    needs, needs_settled, status, zone, proactive, travel, escalated))
-        if len(log.rows) >= log.CHUNK:
-            log.settle()
+        self.bundles.append(bundle, office, segment, bundle_type, created, first_visit, end, visits, tickets,
+                            failed_trips, needs, needs_settled, status, zone, proactive, travel, escalated)
 
     def case(self, bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up) -> None:
         """One case at the expert centre (``end`` NaN if still open at the end of the run)."""
-        self.logs["cases"].append((bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up))
+        self.logs["cases"].append(bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up)
 
     def duty(self, office, desk_group, desk, start, end, scheduled_end) -> None:
         """One period a desk was on duty, overtime included."""
-        self.logs["duty"].append((office, desk_group, desk, start, end, scheduled_end))
+        self.logs["duty"].append(office, desk_group, desk, start, end, scheduled_end)
+
+    def settle(self) -> None:
+        """Move every log's pending rows into its columns."""
+        for log in self.logs.values():
+            log.settle()
 
     def arrays(self, copy: bool = True) -> dict[str, dict[str, np.ndarray]]:
         """The four logs as dicts of numpy arrays (``copy=False``: at the end of the

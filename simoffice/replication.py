@@ -227,13 +227,18 @@ class ClientFactory:
         first = self.next_id
         self.next_id += n
         bundles, segs, levels, z = spec.bundles, spec.segments, self.level, self.z
+        positions = [list(range(len(b.needs))) for b in spec.bundles]
         clients = []
         for row, (t, bt, sg, inf_) in enumerate(zip(times.tolist(), btype.tolist(), segment.tolist(),
                                                     informed.tolist())):
             needs = bundles[bt].needs
-            open_needs = None if proactive is None else [j for j in range(len(needs)) if not proactive[row, j]]
+            if proactive is None:
+                open_needs, n_proactive = positions[bt][:], 0
+            else:
+                open_needs = [j for j in positions[bt] if not proactive[row, j]]
+                n_proactive = len(needs) - len(open_needs)
             clients.append(Client(first + row, z, sg, bt, needs, levels[sg], segs[sg].priority, inf_, t, draws, row,
-                                  open_needs, home[row]))
+                                  open_needs, n_proactive, home[row]))
         return clients
 
 
@@ -288,6 +293,13 @@ def _few_collections():
     finally:
         gc.set_threshold(*old)
         gc.unfreeze()
+
+
+def _settle_daily(env: Environment, rec: Recorder):
+    """Move the day's rows into the log's columns at the end of every simulated day."""
+    while True:
+        yield env.timeout(DAY)
+        rec.settle()
 
 
 class _Flush:
@@ -374,6 +386,7 @@ def simulate_replication(spec: ModelSpec, replication: int,
     for z, zone in enumerate(spec.zones):
         if zone.bundles_per_week > 0:
             _Arrivals(env, ClientFactory(spec, replication, z, z * 10**12), journey, spec.run.weeks)
+    env.process(_settle_daily(env, rec))
     if flush is not None:
         weekly = _Flush(rec, journey, flush)
         env.process(weekly.every_week(env))

@@ -98,16 +98,22 @@ def merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
 class Timetable:
     """Disjoint sorted intervals with fast "is it open at t" look-ups."""
 
-    __slots__ = ("intervals", "_starts", "_ends")
+    __slots__ = ("intervals", "_starts", "_ends", "_lo", "_hi")
 
     def __init__(self, intervals: list[tuple[float, float]]):
         self.intervals = intervals
         self._starts = [lo for lo, _ in intervals]
         self._ends = [hi for _, hi in intervals]
+        self._lo = self._hi = 0.0  # the open interval found last (none yet)
 
     def is_open(self, t: float) -> bool:
+        if self._lo <= t < self._hi:  # most look-ups fall in the interval found last
+            return True
         i = bisect_right(self._starts, t) - 1
-        return i >= 0 and t < self._ends[i]
+        if i >= 0 and t < self._ends[i]:
+            self._lo, self._hi = self._starts[i], self._ends[i]
+            return True
+        return False
 
     def next_window(self, t: float) -> tuple[float, float] | None:
         """The first open interval that ends after ``t``, clipped to start at or

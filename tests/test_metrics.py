@@ -338,8 +338,9 @@ def test_overtime_counts_only_desk_time_after_closing():
     assert overtime(duty, opening, (0.0, 2070.0)) == pytest.approx(80.0)
 
 
-def test_distinct_values_are_counted_once():
-    from simoffice.metrics import _n_distinct
+def test_runs_of_equal_values_begin_where_the_sorted_value_changes():
+    from simoffice.metrics import _firsts
 
-    assert _n_distinct(np.array([3, 1, 3, 2, 1], dtype=np.int64)) == 3
-    assert _n_distinct(np.array([], dtype=np.int64)) == 0
+    assert _firsts(np.array([1, 1, 2, 3, 3, 3], dtype=np.int64)).tolist() == [0, 2, 3]
+    assert _firsts(np.array([7], dtype=np.int64)).tolist() == [0]
+    assert _firsts(np.array([], dtype=np.int64)).tolist() == []
