@@ -10,9 +10,9 @@ processes an event, so every entry is run the same way: calls run in time order
 with every other event of the environment and, at equal times, in the order
 scheduled.
 
-Calls due on a later day (a client's return, a booked appointment) wait in an
-:class:`Agenda`, one list per day, and join the event queue when their day
-begins: the queue then holds about a day of events rather than the whole
+Calls due later (a client's return, a booked appointment) wait in an
+:class:`Agenda`, one list per hour, and join the event queue when their hour
+begins: the queue then holds about an hour of such calls rather than the whole
 future, and each event costs less to take from it as the network grows.
 """
 
@@ -24,7 +24,6 @@ from typing import Any, Callable
 import simpy
 from simpy.core import NORMAL, URGENT, EmptySchedule, StopSimulation
 
-from simoffice.timetable import DAY
 
 
 class _Stop(Exception):
@@ -118,30 +117,35 @@ def call_at(env: Environment, t: float, fn: Callable[..., Any], *args: Any) -> N
 
 
 class Agenda:
-    """Calls for later days, kept by day until the day begins (see the module docstring)."""
+    """Calls for later hours, kept by hour until the hour begins (see the module docstring).
 
-    def __init__(self, env: Environment):
+    Args:
+        span: the length of the periods the calls are kept by (minutes).
+    """
+
+    def __init__(self, env: Environment, span: float = 60.0):
         self.env = env
-        self.days: dict[int, list[tuple[float, Callable[..., Any], tuple]]] = {}
+        self.span = span
+        self.periods: dict[int, list[tuple[float, Callable[..., Any], tuple]]] = {}
 
     def call_at(self, t: float, fn: Callable[..., Any], *args: Any) -> None:
-        """As :meth:`Environment.call_at`; a call on a later day than now waits in the agenda.
+        """As :meth:`Environment.call_at`; a call in a later period than now waits in the agenda.
 
         Raises:
             ValueError: ``t`` is before ``env.now``.
         """
-        env = self.env
-        day = int(t // DAY)
-        if day <= env._now // DAY:
+        env, span = self.env, self.span
+        period = int(t // span)
+        if period <= env._now // span:
             env.call_at(t, fn, *args)
             return
-        calls = self.days.get(day)
+        calls = self.periods.get(period)
         if calls is None:
-            calls = self.days[day] = []
-            env.call_at(day * DAY, self._begin_day, day)
+            calls = self.periods[period] = []
+            env.call_at(period * span, self._begin, period)
         calls.append((t, fn, args))
 
-    def _begin_day(self, day: int) -> None:
+    def _begin(self, period: int) -> None:
         queue, eid = self.env._queue, self.env._eid
-        for t, fn, args in self.days.pop(day):
+        for t, fn, args in self.periods.pop(period):
             heappush(queue, (t, NORMAL, next(eid), fn, args))

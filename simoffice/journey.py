@@ -161,7 +161,7 @@ class Journey:
 
     def __init__(self, env, spec, recorder, timetables, access, profile):
         self.env = env
-        self.agenda = Agenda(env)  # contacts on later days
+        self.agenda = Agenda(env)  # contacts in later hours
         self.spec = spec
         self.rec = recorder
         # Contact and bundle rows are packed and appended here, not through a method of
@@ -666,8 +666,7 @@ class Journey:
 
     def _bundle_row(self, c: Client, status: int, t: float) -> None:
         n = len(c.services)
-        pack = self._pack_bundle  # a packer held in a slot: called through a local name
-        self._bundle_rows.append(pack(
+        self._bundle_rows.append(self._pack_bundle(
             c.id, c.first_unit, c.segment, c.btype, c.created, c.first_visit, t, c.visits, c.tickets, c.failed_trips,
             n, n - len(c.open) - c.pending, status, c.zone, c.proactive, c.travel, c.escalated.bit_count()))
 
@@ -678,8 +677,7 @@ class Journey:
             group = desk_id = -1
         else:
             group, desk_id = desk.group, desk.id
-        pack = self._pack_contact  # a packer held in a slot: called through a local name
-        self._contact_rows.append(pack(
+        self._contact_rows.append(self._pack_contact(
             c.id, tk.visit, tk.unit, c.segment, c.services[tk.needs[0]], tk.skill, len(tk.needs), settled, group,
             desk_id, c.priority, tk.t, start, end, outcome, tk.channel, c.zone, tk.travel))
 

@@ -120,8 +120,6 @@ class OfficeModel:
         self.recorder = recorder
         # What happens when a desk starts a ticket and when a waiting ticket leaves the
         # queue (reneged, sent away): a checked office wraps them (simoffice.invariants).
-        # Being attributes of the instance, they are called through a local name (a
-        # method look-up would not find them by the fast path).
         self.begin = journey.begin_service
         self.left = journey.ticket_left
         for desk in desks:
@@ -216,7 +214,7 @@ class OfficeModel:
         if desk.period < len(desk.duty):
             start = desk.duty[desk.period][0]
             if start > self.env.now:
-                self.env.call_at(start, self._on_duty, desk)
+                self.journey.agenda.call_at(start, self._on_duty, desk)
             else:
                 self._on_duty(desk)
 
@@ -250,8 +248,7 @@ class OfficeModel:
 
     def _serve(self, desk: Desk, tk: Ticket, now: float) -> None:
         desk.current, desk.since = tk, now
-        begin = self.begin
-        desk.handled, duration = begin(tk, desk, now)
+        desk.handled, duration = self.begin(tk, desk, now)
         # env.call_at written out: once per service. A duration is never negative.
         env = self.env
         heappush(env._queue, (now + duration, NORMAL, next(env._eid), self._served, (desk,)))

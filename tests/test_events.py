@@ -39,18 +39,34 @@ def test_a_call_in_the_past_is_refused():
         call_at(env, 50.0, print)
 
 
-def test_the_agenda_keeps_later_days_off_the_event_queue_until_their_day_begins():
+def test_the_agenda_keeps_later_periods_off_the_event_queue_until_their_period_begins():
     """A call three days ahead waits in the agenda: the next event on the queue is the
-    start of its day, and the call still runs at its own time, after today's calls."""
+    start of its period (a day here), and the call still runs at its own time, after
+    the calls of the current period."""
     env = Environment(initial_time=100.0)
-    agenda = Agenda(env)
+    agenda = Agenda(env, span=DAY)
     log = []
     agenda.call_at(3 * DAY + 600.0, lambda: log.append(env.now))
     agenda.call_at(3 * DAY + 60.0, lambda: log.append(env.now))
-    agenda.call_at(500.0, lambda: log.append(env.now))  # today: straight onto the queue
+    agenda.call_at(500.0, lambda: log.append(env.now))  # this period: straight onto the queue
     assert env.peek() == 500.0
     env.step()
     assert log == [500.0] and env.peek() == 3 * DAY
     env.run()
     assert log == [500.0, 3 * DAY + 60.0, 3 * DAY + 600.0]
-    assert agenda.days == {}
+    assert agenda.periods == {}
+
+
+def test_the_agenda_keeps_calls_by_the_hour_by_default():
+    """A call later in the day waits for its hour; one within the current hour goes
+    straight onto the queue."""
+    env = Environment(initial_time=10.0)
+    agenda = Agenda(env)
+    log = []
+    agenda.call_at(200.0, lambda: log.append(env.now))  # hour 3
+    agenda.call_at(50.0, lambda: log.append(env.now))  # hour 0, the current one
+    assert env.peek() == 50.0
+    env.step()
+    assert env.peek() == 180.0  # the start of hour 3
+    env.run()
+    assert log == [50.0, 200.0]

@@ -344,3 +344,28 @@ def test_runs_of_equal_values_begin_where_the_sorted_value_changes():
     assert _firsts(np.array([1, 1, 2, 3, 3, 3], dtype=np.int64)).tolist() == [0, 2, 3]
     assert _firsts(np.array([7], dtype=np.int64)).tolist() == [0]
     assert _firsts(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_split_gives_each_group_its_rows_and_a_group_holding_every_row_the_columns_themselves():
+    """split yields every group code in order with its rows; when one group holds every
+    row it gets the columns as they are (no copy) and the others none."""
+    cols = {"x": np.array([10, 11, 12, 13]), "g": np.array([2, 0, 2, 1])}
+    parts = dict(metrics.split(cols, cols["g"], 4))
+    assert [parts[g]["x"].tolist() for g in range(4)] == [[11], [13], [10, 12], []]
+    one = {"x": np.array([10, 11]), "g": np.array([1, 1])}
+    parts = list(metrics.split(one, one["g"], 3))
+    assert [g for g, _ in parts] == [0, 1, 2]
+    assert parts[1][1] is one
+    assert len(parts[0][1]["x"]) == len(parts[2][1]["x"]) == 0
+
+
+def test_a_tally_without_its_bundles_is_the_tally_of_the_contacts_alone():
+    """A network's tally less its bundle sums equals the tally of its contacts alone
+    (what a split by channel computes)."""
+    contacts, bundles, _ = hand_log()
+    args = ((W0, W1), np.full(6, TARGET), np.array([True]))
+    whole = metrics.client_tally(contacts, bundles, *args, exact=True)
+    alone = metrics.client_tally(contacts, None, *args, exact=True)
+    assert whole.bundles and whole.n_ended > 0
+    assert metrics.client_results(whole.without_bundles(), (W0, W1)) == metrics.client_results(alone, (W0, W1))
+    assert whole.without_bundles().n_ended == 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simoffice.timetable import DAY, WEEK, Timetable, merge, parse_clock, parse_hours, weekly_intervals
 
@@ -216,3 +218,15 @@ def test_days_until_open_counts_days_to_the_next_window():
         assert tt.days_until_open(t) == days, t
         w = tt.next_window(t)
         assert days == (math.inf if w is None else w[0] // DAY - t // DAY)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3 * DAY), st.integers(1, 600)), max_size=12),
+       st.lists(st.floats(-10.0, 4.0 * DAY, allow_nan=False), max_size=60))
+def test_is_open_answers_as_the_intervals_say_whatever_was_asked_before(pairs, times):
+    """is_open keeps the interval it found last; asked in any order, it answers exactly
+    ``start <= t < end`` for some interval."""
+    intervals = merge([(lo, lo + length) for lo, length in pairs])
+    tt = Timetable(intervals)
+    for t in times:
+        assert tt.is_open(t) is any(lo <= t < hi for lo, hi in intervals), t
