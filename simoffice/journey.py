@@ -154,7 +154,7 @@ class Journey:
     # Slots rather than an instance dict: with this many attributes, a dict would make
     # every look-up of a method or attribute (many per contact) take the slow path.
     __slots__ = ("env", "agenda", "spec", "rec", "_contact_rows", "_pack_contact", "_bundle_rows", "_pack_bundle",
-                 "timetables", "access", "profile", "offices", "expert", "open_clients", "services", "skill_of",
+                 "timetables", "access", "profile", "offices", "expert", "open_clients", "services", "skill_of", "takes",
                  "one_need", "same_visit", "return_prob", "digital", "channel_weights", "walk_in_only",
                  "max_visits", "return_days", "start_weekday", "appt", "phone", "cc", "vc", "scale", "day_value",
                  "tickets_issued", "calendars", "can", "walk", "booked", "joint", "kind", "round_trip")
@@ -176,6 +176,9 @@ class Journey:
         self.open_clients: dict[int, Client] = {}
         self.services = spec.services
         self.skill_of = [s.skill for s in spec.services]
+        # Per remote channel, per service: whether the channel can take the service up.
+        self.takes = {PHONE: [s.phone != PHONE_NONE for s in spec.services], VIDEO: [s.video for s in spec.services],
+                      ONLINE: [s.online for s in spec.services]}
         self.one_need = spec.design.needs_per_ticket == "one"
         self.same_visit = spec.design.other_needs == "same_visit"
         self.return_prob = [s.return_prob for s in spec.segments]
@@ -225,16 +228,26 @@ class Journey:
             return
         self.plan(c, True)
 
+    def _tried(self, c: Client, channel: int) -> int:
+        """The needs the client has already taken up on a remote channel (bit j: need j)."""
+        return c.phoned if channel == PHONE else c.video_tried if channel == VIDEO else c.online_tried
+
     def _open_needing(self, c: Client, channel: int) -> list[int]:
         """Open needs the channel can take up next."""
-        svc = self.services
-        if channel == PHONE:
-            return [j for j in c.open if svc[c.services[j]].phone != PHONE_NONE and not c.phoned >> j & 1]
-        if channel == VIDEO:
-            return [j for j in c.open if svc[c.services[j]].video and not c.video_tried >> j & 1]
-        if channel == ONLINE:
-            return [j for j in c.open if svc[c.services[j]].online and not c.online_tried >> j & 1]
-        return c.open
+        takes = self.takes.get(channel)
+        if takes is None:
+            return c.open
+        tried, services = self._tried(c, channel), c.services
+        return [j for j in c.open if takes[services[j]] and not tried >> j & 1]
+
+    def _first_needing(self, c: Client, channel: int) -> int | None:
+        """The first of :meth:`_open_needing` (phone, video, online), or None; without
+        building the list, as choosing a channel only asks whether there is one."""
+        takes, tried, services = self.takes[channel], self._tried(c, channel), c.services
+        for j in c.open:
+            if takes[services[j]] and not tried >> j & 1:
+                return j
+        return None
 
     def choose_channel(self, c: Client, v: int) -> int:
         """The channel of contact ``v``: the segment's preferences over what is available."""
@@ -247,11 +260,11 @@ class Journey:
         if weights[APPOINTMENT] and not self.booked[c.zone][need]:
             weights[APPOINTMENT] = 0.0
         for ch in (PHONE, ONLINE):
-            if weights[ch] and not self._open_needing(c, ch):
+            if weights[ch] and self._first_needing(c, ch) is None:
                 weights[ch] = 0.0
         if weights[VIDEO]:
-            video = self._open_needing(c, VIDEO)
-            if not video or not (c.home or self.joint[c.zone][c.services[video[0]]]):
+            j = self._first_needing(c, VIDEO)
+            if j is None or not (c.home or self.joint[c.zone][c.services[j]]):
                 weights[VIDEO] = 0.0
         total = sum(weights)
         if total <= 0:
@@ -278,7 +291,9 @@ class Journey:
         best = min(costs)
         if math.isinf(best):
             return cands[costs.index(best)]
-        weights = [math.exp(-(x - best) / self.scale) for x in costs]
+        scale, weights = self.scale, []
+        for cost in costs:  # (a loop, not a comprehension: no function object to make)
+            weights.append(math.exp(-(cost - best) / scale))
         x = c.u("point", v) * sum(weights)
         for pair, w in zip(cands, weights):
             x -= w

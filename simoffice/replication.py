@@ -131,9 +131,26 @@ class ClientFactory:
             joint = np.array([b.share * np.array(b.segment_probs) for b in spec.bundles])
         marginal = joint.sum(axis=1)
         self.bundle_cdf = np.cumsum(marginal / marginal.sum())
-        self.segment_cdfs = [np.cumsum(row / row.sum()) if row.sum() > 0 else np.cumsum(b.segment_probs)
-                             for row, b in zip(joint, spec.bundles)]
+        self.segment_cdfs = np.array([np.cumsum(row / row.sum()) if row.sum() > 0 else np.cumsum(b.segment_probs)
+                                      for row, b in zip(joint, spec.bundles)])
         svc = spec.services
+        # The service of each need position of each bundle type (-1: no such position), and
+        # per service (and a last entry for -1) the chance that a document is missing and
+        # the share delivered proactively.
+        self.need_service = np.full((len(spec.bundles), self.k), -1)
+        for b_i, b in enumerate(spec.bundles):
+            self.need_service[b_i, :len(b.needs)] = b.needs
+        used = sorted({j for b in spec.bundles for j in b.needs})
+        self.missing_prob = np.array([s.missing_document_prob for s in svc] + [0.0])
+        self.proactive_share = np.array([s.proactive_share for s in svc] + [0.0])
+        # Time distributions per used service: (service, distribution), the phone's and
+        # video's only where they differ from the desk's (elsewhere the same draw serves).
+        self.times = {
+            "service": [(j, svc[j].service_time) for j in used],
+            "phone": [(j, svc[j].phone_time) for j in used if svc[j].phone_time is not None],
+            "video": [(j, svc[j].video_time) for j in used if svc[j].video_time is not None],
+            "expert": [(j, svc[j].expert_time) for j in used if svc[j].expert_time is not None],
+        }
         self.uses = {
             "channel": spec.has_channels,
             "point": any(len(zz.travel) > 1 for zz in spec.zones),
@@ -162,32 +179,32 @@ class ClientFactory:
         # Visit-major (A, n, K) draws, so that the first visits' values do not depend on max_visits.
         u_service = u("service", w, (A, n, K)).transpose(1, 2, 0)
         u_missing = u("missing", w, (A, n, K)).transpose(1, 2, 0)
-        segment = np.zeros(n, dtype=np.int64)
+        # The segment given the bundle: the position of u in the bundle's segment cdf
+        # (numpy's searchsorted with side="right", for every client at once).
+        cdfs = self.segment_cdfs[btype]
+        segment = np.minimum((cdfs <= u_segment[:, None]).sum(axis=1), cdfs.shape[1] - 1)
+        # Each time distribution is applied once, to every need position holding its service.
+        svc = self.need_service[btype]  # (n, K)
+        at = {j: svc == j for j, _ in self.times["service"]}
         service = np.zeros((n, K, A))
-        phone = np.zeros((n, K, A)) if spec.phone is not None else None
-        video = np.zeros((n, K, A)) if spec.video_centre is not None else None
-        missing_p = np.zeros((n, K))
-        proactive_p = np.zeros((n, K))
+        for j, dist in self.times["service"]:
+            service[at[j]] = dist.quantile(u_service[at[j]])
+        phone = video = None
+        if spec.phone is not None:
+            phone = service.copy() if self.times["phone"] else service
+            for j, dist in self.times["phone"]:
+                phone[at[j]] = dist.quantile(u_service[at[j]])
+        if spec.video_centre is not None:
+            video = service.copy() if self.times["video"] else service
+            for j, dist in self.times["video"]:
+                video[at[j]] = dist.quantile(u_service[at[j]])
         expert_work = np.zeros((n, K))
         u_expert = u("expert", w, (n, K)) if uses["escalate"] else None
-        for b_i, b in enumerate(spec.bundles):
-            rows = np.flatnonzero(btype == b_i)
-            if not len(rows):
-                continue
-            cdf = self.segment_cdfs[b_i]
-            segment[rows] = np.minimum(np.searchsorted(cdf, u_segment[rows], side="right"), len(cdf) - 1)
-            for j, s in enumerate(b.needs):
-                svc = spec.services[s]
-                service[rows, j, :] = svc.service_time.quantile(u_service[rows, j, :])
-                if phone is not None:
-                    phone[rows, j, :] = (svc.phone_time or svc.service_time).quantile(u_service[rows, j, :])
-                if video is not None:
-                    video[rows, j, :] = (svc.video_time or svc.service_time).quantile(u_service[rows, j, :])
-                missing_p[rows, j] = svc.missing_document_prob
-                proactive_p[rows, j] = svc.proactive_share
-                if svc.expert_time is not None and u_expert is not None:
-                    expert_work[rows, j] = svc.expert_time.quantile(u_expert[rows, j])
-        missing = u_missing < missing_p[:, :, None]
+        if u_expert is not None:
+            for j, dist in self.times["expert"]:
+                expert_work[at[j]] = dist.quantile(u_expert[at[j]])
+        missing = u_missing < self.missing_prob[svc][:, :, None]
+        proactive_p = self.proactive_share[svc]
         u_patience = u("patience", w, (A, n)).T
         patience = np.full((n, A), np.inf)
         for s_i, s in enumerate(spec.segments):
@@ -228,14 +245,16 @@ class ClientFactory:
         self.next_id += n
         bundles, segs, levels, z = spec.bundles, spec.segments, self.level, self.z
         positions = [list(range(len(b.needs))) for b in spec.bundles]
+        delivered = None if proactive is None else proactive.tolist()
         clients = []
         for row, (t, bt, sg, inf_) in enumerate(zip(times.tolist(), btype.tolist(), segment.tolist(),
                                                     informed.tolist())):
             needs = bundles[bt].needs
-            if proactive is None:
+            if delivered is None:
                 open_needs, n_proactive = positions[bt][:], 0
             else:
-                open_needs = [j for j in positions[bt] if not proactive[row, j]]
+                by_need = delivered[row]
+                open_needs = [j for j in positions[bt] if not by_need[j]]
                 n_proactive = len(needs) - len(open_needs)
             clients.append(Client(first + row, z, sg, bt, needs, levels[sg], segs[sg].priority, inf_, t, draws, row,
                                   open_needs, n_proactive, home[row]))

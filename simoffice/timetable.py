@@ -130,6 +130,8 @@ class Timetable:
     def days_until_open(self, t: float) -> float:
         """Days from the day of ``t`` to the day of :meth:`next_window` (0: open later
         that day, or now); ``math.inf`` if it never opens again."""
+        if self._lo <= t < self._hi:  # open now, in the interval found last
+            return 0.0
         i = bisect_right(self._starts, t) - 1
         if i < 0 or t >= self._ends[i]:
             i += 1

@@ -50,17 +50,21 @@ def test_peers_prints_ratios_and_finite_waits(tmp_path):
 
 
 def test_national_scaling_smoke(tmp_path):
-    """national.py --only scaling at two tiny sizes: a row per size, the first with ratio 1."""
+    """national.py --only scaling at two tiny sizes in two rounds: a row per size with its
+    best and median round, the first with ratio 1."""
     out = tmp_path / "national.json"
-    proc = run_script("national.py", "--only", "scaling", "--offices", "2,4", "--weeks", "1", "--json", str(out))
+    proc = run_script("national.py", "--only", "scaling", "--offices", "2,4", "--weeks", "1", "--rounds", "2",
+                      "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     figures = json.loads(out.read_text())
     assert set(figures) >= {"scaling"} and "run" not in figures and "workers" not in figures
     rows = figures["scaling"]["rows"]
     assert [r["offices"] for r in rows] == [2, 4]
-    assert rows[0]["ratio"] == 1.0
+    assert rows[0]["ratio"] == 1.0 and rows[0]["median_ratio"] == 1.0
     for r in rows:
         assert r["contacts"] > 0 and r["seconds_per_1000_contacts"] > 0 and r["peak_rss_gb"] > 0
+        assert len(r["runs"]) == 2
+        assert r["seconds_per_1000_contacts"] <= r["median_seconds_per_1000_contacts"]
     assert "s/1000 contacts" in proc.stdout
 
 

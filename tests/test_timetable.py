@@ -223,10 +223,12 @@ def test_days_until_open_counts_days_to_the_next_window():
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3 * DAY), st.integers(1, 600)), max_size=12),
        st.lists(st.floats(-10.0, 4.0 * DAY, allow_nan=False), max_size=60))
-def test_is_open_answers_as_the_intervals_say_whatever_was_asked_before(pairs, times):
-    """is_open keeps the interval it found last; asked in any order, it answers exactly
-    ``start <= t < end`` for some interval."""
+def test_look_ups_answer_as_the_intervals_say_whatever_was_asked_before(pairs, times):
+    """A timetable keeps the interval it found open last; asked in any order, is_open
+    answers exactly ``start <= t < end`` for some interval, and days_until_open as a
+    timetable asked nothing before."""
     intervals = merge([(lo, lo + length) for lo, length in pairs])
     tt = Timetable(intervals)
     for t in times:
         assert tt.is_open(t) is any(lo <= t < hi for lo, hi in intervals), t
+        assert tt.days_until_open(t) == Timetable(intervals).days_until_open(t), t
