@@ -1,11 +1,13 @@
 """One replication: draw the clients, build the offices, run SimPy, return the log.
 
-Randomness follows one rule: every source of randomness has its own
-``numpy.random.Generator``, the child ``[replication][zone][source][week]`` of
-the run's ``SeedSequence``, and a client's random attributes are drawn in a batch
-when the client is created (a week at a time). Each source draws a fixed number
-of uniforms per client, visit by visit, and turns them into values by
-inversion. Two runs with the same seed therefore see the same clients — arrival
+Randomness follows one rule: every source of randomness has its own stream of
+random numbers for each zone and week — the PCG64 generator of the child
+``[replication][zone][source]`` of the run's ``SeedSequence``, jumped ``week``
+times as ``PCG64.jumped`` does (each jump is about 0.618 × 2**128 draws, so
+weeks never overlap) — and a client's random attributes are drawn in a batch
+when the client is created (a week at a time).
+Each source draws a fixed number of uniforms per client, visit by visit, and
+turns them into values by inversion. Two runs with the same seed therefore see the same clients — arrival
 times, segments, bundles, patience, service times — whatever their schedules or
 designs, and a change to one attribute (a service-time distribution, patience,
 the visit limit) leaves the others' draws as they were (common random numbers).
@@ -38,10 +40,35 @@ SOURCES = ("arrivals", "bundle", "segment", "service", "missing", "patience", "i
            "home", "retry")
 
 
+# Draws between the starts of two weeks' streams of one source: numpy's jump for PCG64,
+# (golden ratio - 1) × 2**128 (a power of two would give correlated streams).
+WEEK_JUMP = 0x9E3779B97F4A7C15F39CC0605CEDC835
+
+
 def stream(spec: ModelSpec, replication: int, zone: int, source: str, week: int) -> np.random.Generator:
-    """The generator of one source of randomness for one zone and week."""
-    key = (replication, zone, SOURCES.index(source), week)
-    return np.random.default_rng(np.random.SeedSequence(spec.run.seed, spawn_key=key))
+    """The generator of one source of randomness for one zone and week (see the module docstring)."""
+    bits = np.random.PCG64(np.random.SeedSequence(spec.run.seed, spawn_key=(replication, zone, SOURCES.index(source))))
+    bits.advance(week * WEEK_JUMP % 2**128)
+    return np.random.Generator(bits)
+
+
+class _Streams:
+    """The streams of one zone, made once per source and moved to each week's start:
+    as :func:`stream`, without building a seed sequence for every source and week."""
+
+    def __init__(self, spec: ModelSpec, replication: int, zone: int):
+        self.spec, self.replication, self.zone = spec, replication, zone
+        self.made: dict[str, tuple[np.random.Generator, np.random.PCG64, dict]] = {}
+
+    def __call__(self, source: str, week: int) -> np.random.Generator:
+        made = self.made.get(source)
+        if made is None:
+            bits = stream(self.spec, self.replication, self.zone, source, 0).bit_generator
+            made = self.made[source] = (np.random.Generator(bits), bits, bits.state)
+        generator, bits, start = made
+        bits.state = start
+        bits.advance(week * WEEK_JUMP % 2**128)
+        return generator
 
 
 def _days(spec: ModelSpec) -> int:
@@ -119,6 +146,7 @@ class ClientFactory:
         self.spec = spec
         self.replication = replication
         self.z = z
+        self.stream = _Streams(spec, replication, z)
         self.next_id = first_id
         zone = spec.zones[z]
         levels = sorted({s.priority for s in spec.segments}, reverse=True)
@@ -163,12 +191,12 @@ class ClientFactory:
         }
 
     def uniforms(self, source: str, w: int, shape) -> np.ndarray:
-        return stream(self.spec, self.replication, self.z, source, w).random(shape)
+        return self.stream(source, w).random(shape)
 
     def week(self, w: int) -> list[Client]:
         spec = self.spec
         run = spec.run
-        times = spec.profile.sample(stream(spec, self.replication, self.z, "arrivals", w),
+        times = spec.profile.sample(self.stream("arrivals", w),
                                     spec.zones[self.z].bundles_per_week, run.start_weekday,
                                     w * WEEK, (w + 1) * WEEK)
         n, A, K = len(times), spec.max_visits, self.k

@@ -195,13 +195,28 @@ def test_clients_who_renege_come_back_another_day_with_their_return_probability(
         assert ((later["arrival_min"] // DAY) > (later["end_min_reneged"] // DAY)).all()
 
 
-def test_streams_are_the_spawn_tree_of_one_seed_sequence():
-    """Replication r, zone z, source k, week w is SeedSequence(seed).spawn(…)[r].spawn(…)[o].spawn(…)[k].spawn(…)[w]."""
+def test_streams_are_the_spawn_tree_of_one_seed_sequence_jumped_by_week():
+    """Replication r, zone z, source k is the PCG64 generator of
+    SeedSequence(seed).spawn(…)[r].spawn(…)[z].spawn(…)[k]; week w is it jumped w times (PCG64.jumped)."""
     from simoffice.replication import SOURCES, stream
 
     spec = build_spec(simoffice.compose("run.seed=99"))
-    tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.offices))[1].spawn(len(SOURCES))[3].spawn(5)[4]
-    assert stream(spec, 2, 1, "service", 4).random(5).tolist() == np.random.default_rng(tree).random(5).tolist()
+    tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.zones))[1].spawn(len(SOURCES))[3]
+    expected = np.random.Generator(np.random.PCG64(tree).jumped(4)).random(5).tolist()
+    assert stream(spec, 2, 1, "service", 4).random(5).tolist() == expected
+
+
+def test_a_zones_streams_are_made_once_and_give_every_week_its_own_numbers():
+    """The client factory's streams, made once per source, give each week what
+    stream() gives it, whatever was drawn before and in any order of weeks."""
+    from simoffice.replication import stream
+
+    spec = build_spec(simoffice.compose("run.seed=5"))
+    factory = ClientFactory(spec, 1, 2, 0)
+    for week in (0, 3, 1, 3):
+        got = factory.stream("patience", week).random(4).tolist()
+        assert got == stream(spec, 1, 2, "patience", week).random(4).tolist()
+    assert factory.stream("patience", 0).random(4).tolist() != factory.stream("patience", 1).random(4).tolist()
 
 
 def clients(*overrides: str):
