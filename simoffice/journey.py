@@ -48,7 +48,7 @@ from simoffice.recorder import (
 from simoffice.spec import (
     APPOINTMENT, MOBILE, MOBILE_OFFICE, OFFICE, ONLINE, PHONE, PHONE_ADVISE, PHONE_NONE, VIDEO, WALK_IN,
 )
-from simoffice.timetable import DAY
+from simoffice.timetable import DAY, Timetable
 
 NAN = float("nan")
 PHYSICAL = (WALK_IN, APPOINTMENT, MOBILE)
@@ -154,10 +154,10 @@ class Journey:
     # Slots rather than an instance dict: with this many attributes, a dict would make
     # every look-up of a method or attribute (many per contact) take the slow path.
     __slots__ = ("env", "agenda", "spec", "rec", "_contact_rows", "_pack_contact", "_bundle_rows", "_pack_bundle",
-                 "timetables", "access", "profile", "offices", "expert", "open_clients", "services", "skill_of", "takes",
-                 "one_need", "same_visit", "return_prob", "digital", "channel_weights", "walk_in_only",
-                 "max_visits", "return_days", "start_weekday", "appt", "phone", "cc", "vc", "scale", "day_value",
-                 "tickets_issued", "calendars", "can", "walk", "booked", "joint", "kind", "round_trip")
+                 "timetables", "access", "profile", "offices", "expert", "open_clients", "services", "skill_of",
+                 "takes", "bundle_takes", "one_need", "same_visit", "return_prob", "digital", "channel_weights",
+                 "walk_in_only", "max_visits", "return_days", "start_weekday", "appt", "phone", "cc", "vc", "scale",
+                 "day_value", "tickets_issued", "calendars", "can", "walk", "booked", "joint", "kind", "round_trip")
 
     def __init__(self, env, spec, recorder, timetables, access, profile):
         self.env = env
@@ -179,6 +179,9 @@ class Journey:
         # Per remote channel, per service: whether the channel can take the service up.
         self.takes = {PHONE: [s.phone != PHONE_NONE for s in spec.services], VIDEO: [s.video for s in spec.services],
                       ONLINE: [s.online for s in spec.services]}
+        # The same per bundle type, as bit masks over its need positions (bit j: need j): {channel: mask}.
+        self.bundle_takes = [{ch: sum(1 << j for j, s in enumerate(b.needs) if takes[s])
+                              for ch, takes in self.takes.items()} for b in spec.bundles]
         self.one_need = spec.design.needs_per_ticket == "one"
         self.same_visit = spec.design.other_needs == "same_visit"
         self.return_prob = [s.return_prob for s in spec.segments]
@@ -207,14 +210,20 @@ class Journey:
                              for unit in units]
         can_walk, can_book = self.can[WALK_IN_CLASS], self.can[APPOINTMENT_CLASS]
         n_services = len(spec.services)
-        # Service points each zone can reach, per service: [(unit, one-way travel)].
-        self.walk = [[[(u, t) for u, t in z.travel if can_walk[u][s]] for s in range(n_services)]
-                     for z in spec.zones]
-        self.booked = [[[(u, t) for u, t in z.travel
-                         if units[u].kind == OFFICE and units[u].slots is not None and can_book[u][s]]
-                        for s in range(n_services)] for z in spec.zones]
-        self.joint = [[[(u, t) for u, t in z.travel if units[u].video_stations > 0 and can_book[u][s]]
-                       for s in range(n_services)] for z in spec.zones]
+        # Service points each zone can reach, per service, as choose_unit weighs them:
+        # [(unit, travel there and back in minutes, when it is open to the zone's clients,
+        # whether everyone knows its days (a mobile office))].
+        def points(z: int, zone, s: int, can_go) -> list[tuple[int, float, Timetable, bool]]:
+            return [(u, 2.0 * t, self.timetable_for(u, z), units[u].kind == MOBILE_OFFICE)
+                    for u, t in zone.travel if can_go(u, s)]
+
+        zones = list(enumerate(spec.zones))
+        self.walk = [[points(z, zone, s, lambda u, s: can_walk[u][s]) for s in range(n_services)]
+                     for z, zone in zones]
+        self.booked = [[points(z, zone, s, lambda u, s: units[u].kind == OFFICE and units[u].slots is not None
+                               and can_book[u][s]) for s in range(n_services)] for z, zone in zones]
+        self.joint = [[points(z, zone, s, lambda u, s: units[u].video_stations > 0 and can_book[u][s])
+                       for s in range(n_services)] for z, zone in zones]
         self.kind = [unit.kind for unit in units]
         # Per zone: unit -> travel time there and back (minutes).
         self.round_trip = [{u: 2.0 * t for u, t in z.travel} for z in spec.zones]
@@ -228,22 +237,20 @@ class Journey:
             return
         self.plan(c, True)
 
-    def _tried(self, c: Client, channel: int) -> int:
-        """The needs the client has already taken up on a remote channel (bit j: need j)."""
-        return c.phoned if channel == PHONE else c.video_tried if channel == VIDEO else c.online_tried
-
     def _open_needing(self, c: Client, channel: int) -> list[int]:
         """Open needs the channel can take up next."""
         takes = self.takes.get(channel)
         if takes is None:
             return c.open
-        tried, services = self._tried(c, channel), c.services
+        tried = c.phoned if channel == PHONE else c.video_tried if channel == VIDEO else c.online_tried
+        services = c.services
         return [j for j in c.open if takes[services[j]] and not tried >> j & 1]
 
     def _first_needing(self, c: Client, channel: int) -> int | None:
         """The first of :meth:`_open_needing` (phone, video, online), or None; without
         building the list, as choosing a channel only asks whether there is one."""
-        takes, tried, services = self.takes[channel], self._tried(c, channel), c.services
+        tried = c.phoned if channel == PHONE else c.video_tried if channel == VIDEO else c.online_tried
+        takes, services = self.takes[channel], c.services
         for j in c.open:
             if takes[services[j]] and not tried >> j & 1:
                 return j
@@ -259,9 +266,16 @@ class Journey:
         need = c.services[c.open[0]]
         if weights[APPOINTMENT] and not self.booked[c.zone][need]:
             weights[APPOINTMENT] = 0.0
-        for ch in (PHONE, ONLINE):
-            if weights[ch] and self._first_needing(c, ch) is None:
-                weights[ch] = 0.0
+        if weights[PHONE] or weights[ONLINE]:
+            # Whether the phone and online can take up an open need: bit masks over need positions.
+            open_mask = 0
+            for j in c.open:
+                open_mask |= 1 << j
+            bundle_takes = self.bundle_takes[c.btype]
+            if weights[PHONE] and not open_mask & bundle_takes[PHONE] & ~c.phoned:
+                weights[PHONE] = 0.0
+            if weights[ONLINE] and not open_mask & bundle_takes[ONLINE] & ~c.online_tried:
+                weights[ONLINE] = 0.0
         if weights[VIDEO]:
             j = self._first_needing(c, VIDEO)
             if j is None or not (c.home or self.joint[c.zone][c.services[j]]):
@@ -269,37 +283,40 @@ class Journey:
         total = sum(weights)
         if total <= 0:
             return WALK_IN
-        x = c.u("channel", v) * total
+        d = c.draws  # c.u("channel", v), written out: once per contact
+        x = d.channel[c.row * d.a + v] * total
         for ch, w in enumerate(weights):
             x -= w
             if x < 0 and w > 0:
                 return ch
         return max(ch for ch, w in enumerate(weights) if w > 0)
 
-    def choose_unit(self, c: Client, v: int, cands: list, now: float) -> tuple[int, float]:
-        """A service point among ``cands`` ((unit, travel) pairs), by a logit on
-        the trip's cost: travel there and back, plus the days until it opens for
-        clients who know the hours."""
+    def choose_unit(self, c: Client, v: int, cands: list, now: float) -> int:
+        """A service point among ``cands`` (entries of :attr:`walk`, :attr:`booked` or
+        :attr:`joint`), by a logit on the trip's cost: travel there and back, plus the
+        days until it opens for clients who know the hours."""
         if len(cands) == 1:
-            return cands[0]
+            return cands[0][0]
+        day_value = self.day_value
+        informed = c.informed
         costs = []
-        for u, travel in cands:
-            cost = 2.0 * travel
-            if (c.informed or self.kind[u] == MOBILE_OFFICE) and self.day_value:
-                cost += self.timetable_for(u, c.zone).days_until_open(now) * self.day_value
+        for _, cost, tt, mobile in cands:
+            if (informed or mobile) and day_value:
+                cost += tt.days_until_open(now) * day_value
             costs.append(cost)
         best = min(costs)
         if math.isinf(best):
-            return cands[costs.index(best)]
+            return cands[costs.index(best)][0]
         scale, weights = self.scale, []
         for cost in costs:  # (a loop, not a comprehension: no function object to make)
             weights.append(math.exp(-(cost - best) / scale))
-        x = c.u("point", v) * sum(weights)
-        for pair, w in zip(cands, weights):
+        d = c.draws  # c.u("point", v), written out
+        x = d.point[c.row * d.a + v] * sum(weights)
+        for cand, w in zip(cands, weights):
             x -= w
             if x < 0:
-                return pair
-        return cands[-1]
+                return cand[0]
+        return cands[-1][0]
 
     def timetable_for(self, u: int, zone: int):
         """When unit ``u`` is open to clients of ``zone``."""
@@ -362,8 +379,7 @@ class Journey:
 
     def plan_walk_in(self, c: Client, v: int, first: bool, now: float, unit: int | None = None) -> None:
         if unit is None:
-            cands = self.walk[c.zone][c.services[c.open[0]]]
-            unit = cands[0][0] if len(cands) == 1 else self.choose_unit(c, v, cands, now)[0]
+            unit = self.choose_unit(c, v, self.walk[c.zone][c.services[c.open[0]]], now)
         if self.kind[unit] == MOBILE_OFFICE:
             # A mobile office's visit day is known in the zones on its route: clients wait for it.
             tt = self.timetable_for(unit, c.zone)
@@ -488,7 +504,7 @@ class Journey:
         the client walks in instead."""
         now = self.env.now
         if channel == APPOINTMENT:
-            unit, _ = self.choose_unit(c, v, self.booked[c.zone][c.services[c.open[0]]], now)
+            unit = self.choose_unit(c, v, self.booked[c.zone][c.services[c.open[0]]], now)
         else:
             unit = self.vc
         cal = self.calendars[unit]
@@ -535,7 +551,7 @@ class Journey:
         if c.home or not cands:  # from home (also when no joint service point serves the need)
             self._join_video(c, needs, now)
             return
-        joint, _ = self.choose_unit(c, c.visits - 1, cands, now)
+        joint = self.choose_unit(c, c.visits - 1, cands, now)
         travel = self._trip(c, joint)
         if self.timetables[joint].is_open(now):
             self.ticket(c, joint, needs, now, channel=VIDEO, cls=APPOINTMENT_CLASS, kind=CONNECT, travel=travel)

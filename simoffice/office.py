@@ -163,6 +163,11 @@ class OfficeModel:
             return self._pull_either_class(lanes, now)
         for levels in lanes:  # the classes it serves, in order of precedence
             for lane in levels:  # the highest priority level first
+                for q in lane:  # anyone waiting? (most lanes are empty: no call then)
+                    if q:
+                        break
+                else:
+                    continue
                 q = self._head(lane, now)
                 if q is not None:
                     return q.popleft()

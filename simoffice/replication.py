@@ -292,9 +292,10 @@ class ClientFactory:
 def _flat(values: np.ndarray) -> array:
     """A C-ordered flat copy of ``values`` (booleans as 0/1 bytes)."""
     values = np.asarray(values)
-    if values.dtype == bool:
-        return array("b", values.astype(np.int8).tobytes(order="C"))
-    return array("d", values.astype(np.float64).tobytes(order="C"))
+    typecode, dtype = ("b", np.int8) if values.dtype == bool else ("d", np.float64)
+    out = array(typecode)
+    out.frombytes(memoryview(np.ascontiguousarray(values, dtype=dtype)).cast("B"))  # numpy's buffer, read once
+    return out
 
 
 class _Arrivals:
