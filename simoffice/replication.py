@@ -294,7 +294,7 @@ def _flat(values: np.ndarray) -> array:
     values = np.asarray(values)
     typecode, dtype = ("b", np.int8) if values.dtype == bool else ("d", np.float64)
     out = array(typecode)
-    out.frombytes(memoryview(np.ascontiguousarray(values, dtype=dtype)).cast("B"))  # numpy's buffer, read once
+    out.frombytes(memoryview(np.ascontiguousarray(values, dtype=dtype).reshape(-1)).cast("B"))  # read once
     return out
 
 

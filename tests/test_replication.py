@@ -330,3 +330,13 @@ def test_a_renege_noticed_late_still_brings_the_client_back():
     returned = [(bid, v) for bid, v in zip(c["bundle"][night], c["visit"][night])
                 if ((c["bundle"] == bid) & (c["visit"] > v)).any()]
     assert returned
+
+
+def test_draws_are_copied_flat_in_row_order_whatever_the_layout():
+    """A transposed view, booleans and an empty batch (a week with no client) flatten in row order."""
+    from simoffice.replication import _flat
+
+    view = np.arange(6.0).reshape(2, 3).T
+    assert _flat(view).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    assert _flat(np.array([[True, False], [False, True]]).T).tolist() == [1, 0, 0, 1]
+    assert _flat(np.zeros((0, 3))).tolist() == [] and _flat(np.zeros((0, 3), bool)).tolist() == []
