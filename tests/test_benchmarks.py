@@ -93,6 +93,6 @@ def test_the_profile_splits_a_national_run_by_part_of_the_engine():
     proc = run_script("profile_national.py", "--weeks", "1", "--top", "3", timeout=300)
     assert proc.returncode == 0, proc.stderr
     shares = [float(m) for m in re.findall(r"^\S.*?\s+([\d.]+)%$", proc.stdout.split("\n\nfunction")[0], re.M)]
-    assert "SimPy event loop" in proc.stdout and "client journey" in proc.stdout, proc.stdout
+    assert "event loop and scheduled calls" in proc.stdout and "client journey" in proc.stdout, proc.stdout
     assert abs(sum(shares) - 100.0) < 1.0, proc.stdout
     assert len(proc.stdout.split("\n\nfunction")[1].strip().splitlines()) == 4  # header and three functions

@@ -24,7 +24,7 @@ PARTS = {
     "journey.py": "client journey (channels, choices, contacts)",
     "office.py": "units: queues and desks",
     "replication.py": "drawing clients, building the run",
-    "events.py": "scheduled calls",
+    "events.py": "event loop and scheduled calls",
     "profile.py": "arrival profile (times of day)",
     "timetable.py": "opening hours",
     "recorder.py": "event log",
@@ -39,7 +39,7 @@ PARTS = {
 def part(filename: str) -> str:
     name = filename.rsplit("/", 1)[-1]
     if "simpy" in filename:
-        return "SimPy event loop"
+        return "SimPy processes and events"
     if "simoffice" in filename:
         return PARTS.get(name, f"other simoffice ({name})")
     if filename.startswith("~") or filename.startswith("<"):
