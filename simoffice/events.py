@@ -25,7 +25,6 @@ import simpy
 from simpy.core import NORMAL, URGENT, EmptySchedule, StopSimulation
 
 
-
 class _Stop(Exception):
     """Raised by the entry that marks the end of a run."""
 

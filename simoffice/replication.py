@@ -5,9 +5,9 @@ random numbers for each zone and week — the PCG64 generator of the child
 ``[replication][zone][source]`` of the run's ``SeedSequence``, jumped ``week``
 times as ``PCG64.jumped`` does (each jump is about 0.618 × 2**128 draws, so
 weeks never overlap) — and a client's random attributes are drawn in a batch
-when the client is created (a week at a time).
-Each source draws a fixed number of uniforms per client, visit by visit, and
-turns them into values by inversion. Two runs with the same seed therefore see the same clients — arrival
+when the client is created (a week at a time). Each source draws a fixed number
+of uniforms per client, visit by visit, and turns them into values by
+inversion. Two runs with the same seed therefore see the same clients — arrival
 times, segments, bundles, patience, service times — whatever their schedules or
 designs, and a change to one attribute (a service-time distribution, patience,
 the visit limit) leaves the others' draws as they were (common random numbers).
