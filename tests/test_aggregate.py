@@ -20,11 +20,11 @@ import pandas as pd
 import pytest
 
 import simoffice
-from simoffice.build import build_spec
-from simoffice.metrics import WAIT_BIN_MIN, WaitHistogram
-from simoffice.recorder import Recorder
-from simoffice.replication import simulate_replication
-from simoffice.timetable import WEEK
+from simoffice.config.build import build_spec
+from simoffice.measures.metrics import WAIT_BIN_MIN, WaitHistogram
+from simoffice.engine.recorder import Recorder
+from simoffice.engine.replication import simulate_replication
+from simoffice.vocabulary import WEEK
 
 import networks as N
 from conftest import CHECKED, assert_same_measures
@@ -123,7 +123,7 @@ def test_no_row_is_kept(pair):
 
 
 def test_the_report_says_what_was_not_kept(pair, tmp_path):
-    from simoffice.report import NOT_KEPT, build_report_html
+    from simoffice.reports.report import NOT_KEPT, build_report_html
 
     kept, folded = pair
     assert NOT_KEPT not in build_report_html(kept)

@@ -9,9 +9,9 @@ import pytest
 from omegaconf import OmegaConf
 
 import simoffice
-from simoffice.build import build_spec
-from simoffice.metrics import MEASURES
-from simoffice.results import FILES
+from simoffice.config.build import build_spec
+from simoffice.measures.metrics import MEASURES
+from simoffice.run.results import FILES
 
 SMALL = ("network=mmc", "network.arrivals_per_hour=20", "network.service_mean_min=10", "run.weeks=2",
          "run.warmup_weeks=1", "run.drain_weeks=0", "run.replications=2", "run.jobs=1", "run.check_invariants=true")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import simoffice
-from simoffice.build import build_spec
+from simoffice.config.build import build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "experiments" / "benchmarks"

@@ -1,6 +1,6 @@
 """Bad input is refused before any simulation, in one line naming the key.
 
-:func:`simoffice.build.build_spec` validates a composed config. Every test here
+:func:`simoffice.config.build.build_spec` validates a composed config. Every test here
 starts from a shipped config that builds, breaks exactly one value and checks
 that the :class:`~simoffice.errors.ConfigError` names the exact key path, says
 what was expected and repeats the value that was given.
@@ -19,9 +19,9 @@ import pytest
 from omegaconf import OmegaConf
 
 import simoffice
-from simoffice.build import build_spec, weekly_staff_hours
+from simoffice.config.build import build_spec, weekly_staff_hours
 from simoffice.errors import ConfigError
-from simoffice.spec import ModelSpec
+from simoffice.model.spec import ModelSpec
 
 SINGLE = ("network=single_office",)
 SILOED = ("network=single_office", "design=siloed")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simoffice.calendar import Calendar
-from simoffice.timetable import DAY
+from simoffice.engine.calendar import Calendar
+from simoffice.vocabulary import DAY
 
 import networks as N
 from conftest import assert_covers, per_replication

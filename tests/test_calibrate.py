@@ -1,4 +1,4 @@
-"""Specifications of simoffice.calibrate: from a queue-system log to a network that runs.
+"""Specifications of simoffice.calibration.calibrate: from a queue-system log to a network that runs.
 
 The round trip simulates a known office, exports its tickets as a ticket log,
 calibrates, and checks the fitted parameters against the truth (within standard
@@ -26,11 +26,12 @@ from scipy import stats
 
 import simoffice
 from conftest import interval, per_replication
-from simoffice.api import CONFIG_DIR
-from simoffice.build import build_spec
-from simoffice.calibrate import calibrate, load_schedule, main, network_yaml
-from simoffice.fitting import fit_patience
-from simoffice.logs import call_log_from_results, read_log, ticket_log_from_results, write_log
+from simoffice.config.compose import CONFIG_DIR
+from simoffice.config.build import build_spec
+from simoffice.calibration.calibrate import calibrate, load_schedule, network_yaml
+from simoffice.cli.calibrate import main
+from simoffice.calibration.fitting import fit_patience
+from simoffice.calibration.logs import call_log_from_results, read_log, ticket_log_from_results, write_log
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "experiments" / "data" / "sample_ticket_log.csv"
@@ -43,7 +44,7 @@ WEEKDAYS_OPEN = ("mon", "tue", "wed", "thu", "fri")
 def calibrate_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """The console script (or, where it is not installed, the same module) in a subprocess."""
     script = Path(sys.executable).parent / "simoffice-calibrate"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "simoffice.calibrate"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "simoffice.cli.calibrate"]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     return subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
@@ -240,7 +241,7 @@ def test_the_written_yaml_composes_and_runs_as_a_network_option(sample, tmp_path
     configs = tmp_path / "configs"
     shutil.copytree(CONFIG_DIR, configs)
     (configs / "network" / "calibrated_office.yaml").write_text(network_yaml(sample))
-    monkeypatch.setattr(simoffice.api, "CONFIG_DIR", configs)
+    monkeypatch.setattr(simoffice.config.compose, "CONFIG_DIR", configs)
     for design in ("co_located", "one_stop"):
         cfg = simoffice.compose("network=calibrated_office", f"design={design}", "run.weeks=2",
                                 "run.warmup_weeks=1", "run.drain_weeks=0", "run.replications=1", "run.jobs=1",
@@ -344,8 +345,8 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, options, message):
 def test_given_holidays_and_odd_rows_are_reported(tmp_path):
     """A given holiday is left out even with tickets on it (they are odd rows); a repeated id
     and a zero service time are counted in the summary and on the page, not dropped silently."""
-    from simoffice.calibrate import format_summary
-    from simoffice.calibration_report import build_calibration_html
+    from simoffice.calibration.calibrate import format_summary
+    from simoffice.reports.calibration import build_calibration_html
 
     frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
     frame = pd.concat([frame, frame.iloc[[3]]], ignore_index=True)  # a repeated ticket id

@@ -1,4 +1,4 @@
-"""Specifications of simoffice.compare: arms on the same clients, paired differences, verdicts."""
+"""Specifications of simoffice.studies.compare: arms on the same clients, paired differences, verdicts."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from scipy import stats
 
 import simoffice
-from simoffice.cli import arm_overrides
-from simoffice.compare import compare, paired_differences, verdict_lines
-from simoffice.comparison_report import build_comparison_html
+from simoffice.cli.main import arm_overrides
+from simoffice.studies.compare import compare, paired_differences, verdict_lines
+from simoffice.reports.comparison import build_comparison_html
 from simoffice.errors import ConfigError
 
 SMALL = ("network=single_office", "run.weeks=4", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=6",

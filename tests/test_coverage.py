@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simoffice.build import build_spec
-from simoffice.coverage import zone_coverage
-from simoffice.timetable import DAY
+from simoffice.config.build import build_spec
+from simoffice.measures.coverage import zone_coverage
+from simoffice.vocabulary import DAY
 
 import networks as N
 from conftest import per_replication

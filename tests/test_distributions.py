@@ -1,4 +1,4 @@
-"""Specifications of simoffice.distributions: moments of the draws, repr, building from config.
+"""Specifications of simoffice.model.distributions: moments of the draws, repr, building from config.
 
 Error cases of ``from_config`` are specified elsewhere.
 """
@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from simoffice.distributions import (
+from simoffice.model.distributions import (
     Deterministic, Empirical, Exponential, Gamma, Lognormal, Triangular, Uniform, Weibull, from_config,
     weibull_shape,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from simoffice.events import Agenda, Environment, call_at
-from simoffice.timetable import DAY
+from simoffice.engine.clock import Agenda, Environment, call_at
+from simoffice.vocabulary import DAY
 
 
 def test_calls_run_at_their_times_in_time_order_and_in_scheduled_order_at_equal_times():

@@ -10,10 +10,10 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-from simoffice.api import CONFIG_DIR
-from simoffice.build import build_spec
+from simoffice.config.compose import CONFIG_DIR
+from simoffice.config.build import build_spec
 
-STUDIES = sorted(p.stem for p in (CONFIG_DIR.parent / "experiments").glob("*.yaml"))
+STUDIES = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 
 
 def composed(*overrides: str, hydra: bool = False):

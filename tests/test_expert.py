@@ -12,11 +12,11 @@ import math
 
 import pytest
 
-from simoffice import theory
-from simoffice.build import build_spec
-from simoffice.expert import finish_time
-from simoffice.replication import build_experts
-from simoffice.timetable import DAY
+from simoffice.measures import theory
+from simoffice.config.build import build_spec
+from simoffice.engine.expert import finish_time
+from simoffice.engine.replication import build_experts
+from simoffice.vocabulary import DAY
 
 import networks as N
 from conftest import assert_covers, per_replication

@@ -1,4 +1,4 @@
-"""Specifications of simoffice.fitting: distribution fits, censored patience, Kaplan–Meier,
+"""Specifications of simoffice.calibration.fitting: distribution fits, censored patience, Kaplan–Meier,
 arrival profiles and holidays.
 
 Tolerances come from the sampling spread of the estimator itself (a parametric
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simoffice.distributions import Exponential, Gamma, Lognormal, Weibull, from_config
-from simoffice.fitting import (
+from simoffice.model.distributions import Exponential, Gamma, Lognormal, Weibull, from_config
+from simoffice.calibration.fitting import (
     FAMILIES, MIN_FOR_TWO_PARAMETERS, detect_holidays, fit_arrivals, fit_durations, fit_patience, kaplan_meier,
 )
 

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 
 import simoffice
-from simoffice import runner
+from simoffice.run import runner
+from simoffice.run.pages import PAGE_WRITERS
 from simoffice.errors import RunInterrupted
 
 import networks as N
@@ -112,7 +113,7 @@ def test_a_save_interrupted_half_way_removes_what_it_had_written(tmp_path, monke
     def interrupted(results, path):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("simoffice.report.write_report", interrupted)
+    monkeypatch.setitem(PAGE_WRITERS, "run", interrupted)
     with pytest.raises(KeyboardInterrupt):
         res.save(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

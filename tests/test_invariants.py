@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 
 import simoffice
-from simoffice import api
-from simoffice.build import build_spec
+from simoffice.config.compose import config_hash
+from simoffice.config.build import build_spec
 from simoffice.errors import InvariantError
-from simoffice.expert import Case, Expert
-from simoffice.invariants import Invariants
-from simoffice.office import OfficeModel
-from simoffice.timetable import clock
+from simoffice.engine.expert import Case, Expert
+from simoffice.engine.invariants import Invariants
+from simoffice.engine.office import OfficeModel
+from simoffice.model.timetable import clock
 
 import networks as N
 
@@ -152,9 +152,9 @@ def test_invariant_mode_changes_no_table_and_not_the_config_hash():
     for table in ("contacts", "bundles", "timeseries", "replications", "groups"):
         pd.testing.assert_frame_equal(getattr(on, table), getattr(off, table))
     cfg["run"]["check_invariants"] = True
-    on_hash = api.config_hash(cfg)
+    on_hash = config_hash(cfg)
     cfg["run"]["check_invariants"] = False
-    assert api.config_hash(cfg) == on_hash
+    assert config_hash(cfg) == on_hash
 
 
 def test_an_invariant_error_crosses_process_boundaries():

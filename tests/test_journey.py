@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from simoffice import theory
-from simoffice.stats import t_interval
+from simoffice.measures import theory
+from simoffice.measures.intervals import t_interval
 
 import networks as N
 from conftest import assert_covers, per_replication, simulate

@@ -1,7 +1,7 @@
-"""Specifications of simoffice.metrics: interval occupancy, summary measures and time series.
+"""Specifications of simoffice.measures.metrics: interval occupancy, summary measures and time series.
 
 The logs here are written by hand with the column names and outcome/status codes
-of simoffice.recorder, and every expected value is computed by hand.
+of simoffice.engine.recorder, and every expected value is computed by hand.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from simoffice import metrics
-from simoffice.metrics import MEASURES, occupancy, timeseries
-from simoffice.recorder import (
+from simoffice.measures import metrics
+from simoffice.measures.metrics import MEASURES, occupancy, timeseries
+from simoffice.engine.recorder import (
     ABANDONED, BUNDLE_COLUMNS, CLOSED, CONTACT_COLUMNS, DUTY_COLUMNS, IN_SERVICE_AT_END, OPEN,
     RENEGED, SENT_AWAY, SERVED, SETTLED, WAITING_AT_END,
 )
@@ -325,7 +325,7 @@ def test_timeseries_keeps_offices_apart_and_clips_to_the_window():
 def test_overtime_counts_only_desk_time_after_closing():
     """A shift overrun while the office is open is not overtime; serving after closing is;
     a shift scheduled past closing is not; the window clips."""
-    from simoffice.metrics import overtime
+    from simoffice.measures.metrics import overtime
 
     opening = [np.array([[0.0, 600.0], [1440.0, 2040.0]])]  # two days, 00:00–10:00
     duty = columns(DUTY_COLUMNS, [
@@ -339,7 +339,7 @@ def test_overtime_counts_only_desk_time_after_closing():
 
 
 def test_runs_of_equal_values_begin_where_the_sorted_value_changes():
-    from simoffice.metrics import _firsts
+    from simoffice.measures.metrics import _firsts
 
     assert _firsts(np.array([1, 1, 2, 3, 3, 3], dtype=np.int64)).tolist() == [0, 2, 3]
     assert _firsts(np.array([7], dtype=np.int64)).tolist() == [0]

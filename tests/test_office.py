@@ -7,8 +7,8 @@ import heapq
 import numpy as np
 
 import simoffice
-from simoffice.build import build_spec
-from simoffice.replication import simulate_replication
+from simoffice.config.build import build_spec
+from simoffice.engine.replication import simulate_replication
 
 
 def fcfs_waits(arrivals: np.ndarray, services: np.ndarray, servers: int) -> np.ndarray:

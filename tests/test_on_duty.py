@@ -1,4 +1,4 @@
-"""Specifications of simoffice.on_duty: desks on duty from desk activity, written as shifts."""
+"""Specifications of simoffice.calibration.on_duty: desks on duty from desk activity, written as shifts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simoffice.on_duty import (
+from simoffice.calibration.on_duty import (
     BINS, STAFF_BIN_MIN, ShiftDef, desk_spans, fit_desk_groups, fit_staff, group_name, scheduled, shifts_from_config,
 )
 

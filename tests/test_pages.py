@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import simoffice
-from simoffice.compare import compare
-from simoffice.sweep import write_summary
+from simoffice.studies.compare import compare
+from simoffice.studies.sweep import write_summary
 
 SMALL = ("network=single_office", "run.weeks=3", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=3",
          "run.jobs=1", "run.progress=false")

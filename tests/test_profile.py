@@ -1,4 +1,4 @@
-"""Specifications of simoffice.profile.ArrivalProfile: Poisson sampling and in-day quantiles."""
+"""Specifications of simoffice.model.profile.ArrivalProfile: Poisson sampling and in-day quantiles."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simoffice.build import _profile
-from simoffice.profile import ArrivalProfile
-from simoffice.timetable import DAY, WEEK
+from simoffice.config.build import _profile
+from simoffice.model.profile import ArrivalProfile
+from simoffice.vocabulary import DAY, WEEK
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 CONFIDENCE = 0.9999  # per-count Poisson interval; fixed seeds make each check deterministic

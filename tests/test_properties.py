@@ -10,7 +10,7 @@ holidays, every design and closing policy. Every config it draws is valid by
 construction (build_spec accepts it); volumes are small and runs one or two weeks
 long, so that an example takes a fraction of a second.
 
-Each run is in invariant mode (see simoffice.invariants), and its tables must
+Each run is in invariant mode (see simoffice.engine.invariants), and its tables must
 satisfy what holds for any network: every bundle created appears once, settled,
 abandoned or open; waits are >= 0 and a contact ends after it starts after it
 arrives; utilisation is within [0, 1]; in every 15-minute bin no more desks are
@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import simoffice
-from simoffice.build import build_spec
-from simoffice.replication import ClientFactory, office_timetable
+from simoffice.config.build import build_spec
+from simoffice.engine.replication import ClientFactory, office_timetable
 
 import networks as N
 from conftest import assert_same_measures

@@ -1,4 +1,4 @@
-"""Specifications of simoffice.recorder: rows written one at a time come out as typed columns."""
+"""Specifications of simoffice.engine.recorder: rows written one at a time come out as typed columns."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from simoffice.recorder import CONTACT_COLUMNS, Log, Recorder
+from simoffice.engine.recorder import CONTACT_COLUMNS, Log, Recorder
 
 CONTACT = (7 * 10**12 + 5, 2, 3, 1, 4, 0, 2, 1, 6, 41, 1, 100.5, math.nan, 130.25, 1, 2, 7, 12.0)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.offline
 import pytest
 
-from simoffice.report import (
+from simoffice.reports.report import (
     TITLE_QUEUE,
     TITLE_UTIL,
     TITLE_VISITS,
@@ -204,8 +204,8 @@ def test_no_measured_data_still_renders(results):
 from omegaconf import OmegaConf  # noqa: E402
 
 import simoffice  # noqa: E402
-from simoffice.coverage import zone_coverage  # noqa: E402
-from simoffice.report import (  # noqa: E402
+from simoffice.measures.coverage import zone_coverage  # noqa: E402
+from simoffice.reports.report import (  # noqa: E402
     HEAD_CHANNELS,
     HEAD_SEGMENTS,
     HEAD_ZONES,

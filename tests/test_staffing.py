@@ -1,4 +1,4 @@
-"""Specifications of the staffing search (simoffice.staffing): Erlang C's first guess,
+"""Specifications of the staffing search (simoffice.studies.staffing): Erlang C's first guess,
 corrected by simulation; agreement with Erlang C on M/M/c; staffed configs that run."""
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import pytest
 import yaml
 
 import simoffice
-from simoffice.build import build_spec, weekly_staff_hours
+from simoffice.config.build import build_spec, weekly_staff_hours
 from simoffice.errors import ConfigError
-from simoffice.staffing import (
+from simoffice.studies.staffing import (
     StaffingParams, _blocks, _decide, _lookup, _units, block_service_levels, erlang_guess, search_staffing,
     searchpath, staffing_params,
 )
-from simoffice.staffing_configs import mmc_as_explicit, split
-from simoffice.staffing_report import build_staffing_html
+from simoffice.studies.staffing_configs import mmc_as_explicit, split
+from simoffice.reports.staffing import build_staffing_html
 
 QUIET = ("run.jobs=1", "run.progress=false")
 # M/M/c with a = λ/μ = 1.5 and a target of 75 % within 0.5 min: Erlang C asks for 3 desks
@@ -285,10 +285,10 @@ def test_the_staffing_page_names_the_hours_and_escapes_names(regional_search, tm
 # --- the command line ------------------------------------------------------------------
 
 def simoffice_cli(cwd, *args: str) -> subprocess.CompletedProcess:
-    """The ``simoffice`` command of this checkout (``main()`` of simoffice.cli, as the
+    """The ``simoffice`` command of this checkout (``main()`` of simoffice.cli.main, as the
     console script calls it)."""
     env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    return subprocess.run([sys.executable, "-c", "from simoffice.cli import main; main()", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-c", "from simoffice.cli.main import main; main()", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -1,4 +1,4 @@
-"""Specifications of simoffice.stats.t_interval: Student-t intervals across replications."""
+"""Specifications of simoffice.measures.intervals.t_interval: Student-t intervals across replications."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simoffice.stats import t_interval
+from simoffice.measures.intervals import t_interval
 
 SAMPLE = [12.1, 9.8, 11.4, 10.2, 13.0, 10.9, 11.7, 9.5]
 

@@ -1,4 +1,4 @@
-"""Specifications of simoffice.sweep: a multirun's jobs, summary.parquet and sweep.html,
+"""Specifications of simoffice.studies.sweep: a multirun's jobs, summary.parquet and sweep.html,
 the same tables whichever launcher ran the jobs."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simoffice.metrics import MEASURES
-from simoffice.sweep import collect
+from simoffice.measures.metrics import MEASURES
+from simoffice.studies.sweep import collect
 
 SCRIPT = Path(sys.executable).parent / "simoffice"
 SWEEP = ("network=mmc", "network.servers=3,4", "network.arrivals_per_hour=50,80", "network.service_mean_min=2",

@@ -1,6 +1,6 @@
 """network=synthetic: a network generated from a few parameters, up to national size.
 
-:func:`simoffice.synthetic.generate` turns the generator's parameters (offices,
+:func:`simoffice.config.synthetic.generate` turns the generator's parameters (offices,
 zones, population, rural share, seed …) and an editable catalogue (segments,
 services, bundles) into an explicit network, which build_spec then validates
 as it would a hand-written one. The generator's seed alone fixes the network;
@@ -17,12 +17,12 @@ import pytest
 from omegaconf import OmegaConf
 
 import simoffice
-from simoffice import synthetic
-from simoffice.build import build_spec, weekly_staff_hours
+from simoffice.config import synthetic
+from simoffice.config.build import build_spec, weekly_staff_hours
 from simoffice.errors import ConfigError
-from simoffice.runner import run_one
-from simoffice.schema import NetworkConfig
-from simoffice.spec import CONTACT_CENTRE, MOBILE_OFFICE, OFFICE, VIDEO_CENTRE
+from simoffice.run.runner import run_one
+from simoffice.config.schema import NetworkConfig
+from simoffice.model.spec import CONTACT_CENTRE, MOBILE_OFFICE, OFFICE, VIDEO_CENTRE
 
 SYNTHETIC = ("network=synthetic",)
 NATIONAL = ("network=synthetic", "network.offices=80", "network.zones=240", "network.population=5000000")

@@ -1,4 +1,4 @@
-"""Specifications of the closed-form queueing oracles in simoffice.theory.
+"""Specifications of the closed-form queueing oracles in simoffice.measures.theory.
 
 Every expected value here comes from an independent source: textbook special
 cases, the direct factorial formula in exact rational arithmetic, a linear
@@ -13,8 +13,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from simoffice import theory
-from simoffice.theory import (
+from simoffice.measures import theory
+from simoffice.measures.theory import (
     ErlangA, bundle_visits_all_needs, bundle_visits_one_need, erlang_a, erlang_c,
     erlang_c_service_level, erlang_c_staffing, erlang_c_wait_mean,
     erlang_c_wait_tail, square_root_staffing, utilisation,

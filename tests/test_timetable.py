@@ -1,4 +1,4 @@
-"""Specifications of simoffice.timetable: clock parsing, weekly expansion, open/next-window look-ups.
+"""Specifications of simoffice.model.timetable: clock parsing, weekly expansion, open/next-window look-ups.
 
 Error cases of parse_clock/parse_hours are specified elsewhere.
 """
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simoffice.timetable import DAY, WEEK, Timetable, merge, parse_clock, parse_hours, weekly_intervals
+from simoffice.model.timetable import Timetable, merge, parse_clock, parse_hours, weekly_intervals
+from simoffice.vocabulary import DAY, WEEK
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 OFFICE_HOURS = (480, 1020)  # 08:00-17:00

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simoffice import theory
-from simoffice.timetable import DAY
+from simoffice.measures import theory
+from simoffice.vocabulary import DAY
 
 from conftest import assert_covers, per_replication, simulate
 

@@ -1,4 +1,4 @@
-"""Specifications of simoffice.visits: opening hours, arrivals, returns and demand from tickets."""
+"""Specifications of simoffice.calibration.visits: opening hours, arrivals, returns and demand from tickets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from simoffice.visits import arriving, fit_returns, opening_hours, per_week
+from simoffice.calibration.visits import arriving, fit_returns, opening_hours, per_week
 
 
 def test_opening_hours_come_from_the_first_and_last_arrivals_with_their_gaps():

@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats < 1:
         p.error(f"--repeats must be >= 1 (got {args.repeats})")
 
-    from simoffice.theory import erlang_c_wait_mean
+    from simoffice.measures.theory import erlang_c_wait_mean
 
-    arrival_rate = ARRIVALS_PER_HOUR / 60.0  # per minute, as simoffice.theory expects
+    arrival_rate = ARRIVALS_PER_HOUR / 60.0  # per minute, as simoffice.measures.theory expects
     weeks = math.ceil(args.clients / (arrival_rate * WEEK_MIN))
     erlang = erlang_c_wait_mean(SERVERS, arrival_rate, 1.0 / SERVICE_MEAN_MIN)
     ciw_ver = ciw_version()

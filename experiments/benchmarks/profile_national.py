@@ -24,7 +24,7 @@ PARTS = {
     "journey.py": "client journey (channels, choices, contacts)",
     "office.py": "units: queues and desks",
     "replication.py": "drawing clients, building the run",
-    "events.py": "event loop and scheduled calls",
+    "clock.py": "event loop and scheduled calls",
     "profile.py": "arrival profile (times of day)",
     "timetable.py": "opening hours",
     "recorder.py": "event log",

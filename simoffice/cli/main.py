@@ -1,0 +1,274 @@
+"""The ``simoffice`` command: a thin Hydra entry point.
+
+``simoffice [overrides]`` composes ``configs/config.yaml`` with the overrides,
+simulates, writes the tables, ``summary.json`` and ``report.html`` into Hydra's
+output directory (``results/<date>/<time>/`` by default), prints a short summary
+and returns the mean wait (so that a sweeper can minimise it). ``task=compare``
+compares arms, ``task=staffing_search`` searches the fewest staff (see
+``experiments/``). A config error prints one line naming the key and exits
+with status 2.
+
+SIGINT (Ctrl-C) and SIGTERM stop a run the same way: the worker processes are
+ended, nothing is written (a save under way removes what it had written), one
+line says how many replications had finished, and the exit status is 128 plus
+the signal's number (130 for SIGINT, 143 for SIGTERM).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig
+
+from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
+from simoffice.studies import sweep  # noqa: F401
+from simoffice.run import resume
+from simoffice.config.compose import CONFIG_DIR, config_hash
+from simoffice.errors import ConfigError, RunInterrupted
+from simoffice.measures.metrics import UNITS
+
+
+def fail(message: str, out_dir: Path | None = None, status: int = 2) -> None:
+    """Print one line to stderr and exit with ``status``, removing an output
+    directory that holds nothing but Hydra's own files."""
+    if out_dir is not None and out_dir.is_dir():
+        if all(p.name == ".hydra" or p.suffix == ".log" for p in out_dir.iterdir()):
+            shutil.rmtree(out_dir, ignore_errors=True)
+    print(f"simoffice: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+# The signal that stopped the run: SIGTERM is turned into a KeyboardInterrupt like SIGINT.
+_received: list[int] = []
+
+
+def _interrupt(signum: int, frame) -> None:
+    _received.append(signum)
+    # Once is enough: further signals while the run winds down change nothing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def interrupted(err: KeyboardInterrupt, out_dir: Path | None, total: int | None = None,
+                writing: bool = False, task: str | None = None) -> None:
+    """Say what an interrupted run had finished, and exit with 128 + the signal's number.
+    ``task``: a comparison or staffing search, whose partial outputs are removed."""
+    signum = _received[0] if _received else signal.SIGINT
+    name = signal.Signals(signum).name
+    if task is not None:
+        done = f"during the {task}"
+        if out_dir is not None and out_dir.is_dir():
+            for path in out_dir.iterdir():
+                if path.name != ".hydra" and path.suffix != ".log":
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    elif writing:
+        done = f"while writing the results of {total} replications"
+    elif isinstance(err, RunInterrupted):
+        done = f"after {err.finished} of {err.total} replications had finished"
+    else:
+        done = "before any replication had finished"
+    fail(f"interrupted by {name} {done}; nothing was written", out_dir, status=128 + signum)
+
+
+def sweep_interrupted(sweep_dir: Path) -> None:
+    """Say how much of an interrupted sweep is complete, and how to finish it."""
+    signum = _received[0] if _received else signal.SIGINT
+    fail(f"interrupted by {signal.Signals(signum).name}: {resume.complete_jobs(sweep_dir)} jobs complete in "
+         f"{sweep_dir}; the same command with run.resume=true runs the others", status=128 + signum)
+
+
+def format_summary(summary: dict) -> str:
+    """The summary measures as a small text table."""
+    lines = [f"{'measure':<30} {'mean':>10}  {'95 % interval':<22} unit"]
+    for name, m in summary["measures"].items():
+        if m["mean"] is None and not m["n"]:
+            continue  # not applicable to this network (no expert centre …)
+        unit = UNITS.get(name, "")
+        scale, shown = (100.0, "%") if unit == "share" else (1.0, unit)
+        mean = "—" if m["mean"] is None else f"{m['mean'] * scale:.2f}"
+        ci = "" if m["ci_low"] is None else f"{m['ci_low'] * scale:.2f} – {m['ci_high'] * scale:.2f}"
+        lines.append(f"{name:<30} {mean:>10}  {ci:<22} {shown}")
+    return "\n".join(lines)
+
+
+def format_channels(summary: dict) -> str:
+    """Contacts, mean wait, service level and abandonment per channel, when there are several."""
+    by_channel = summary.get("groups", {}).get("channel", {})
+    if len(by_channel) < 2:
+        return ""
+    lines = [f"\n{'channel':<12} {'contacts/week':>14} {'mean wait':>10} {'service level':>14} {'abandoned':>10}"]
+    for channel, ms in by_channel.items():
+        def fmt(name, scale=1.0, suffix=""):
+            v = ms.get(name, {}).get("mean")
+            return "—" if v is None else f"{v * scale:.1f}{suffix}"
+        lines.append(f"{channel:<12} {fmt('contacts_per_week'):>14} {fmt('wait_mean_min', suffix=' min'):>10} "
+                     f"{fmt('service_level', 100, ' %'):>14} {fmt('abandonment_rate', 100, ' %'):>10}")
+    return "\n".join(lines)
+
+
+def arm_overrides(task_overrides: list[str], arms: dict) -> dict[str, list[str]]:
+    """Each arm's overrides: the command line's (less Hydra's own and those an arm sets
+    itself), then the arm's."""
+    key = lambda o: o.split("=", 1)[0].lstrip("+~")
+    base = [o for o in task_overrides if not key(o).startswith(("hydra.", "compare."))]
+    out = {}
+    for name, overrides in arms.items():
+        own = {key(o) for o in overrides}
+        out[name] = [o for o in base if key(o) not in own] + list(overrides)
+    return out
+
+
+def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
+    """Simulate the arms of ``compare.arms`` and write their outputs and comparison.html."""
+    from simoffice.config.compose import compose
+    from simoffice.studies.compare import compare
+
+    arms = {str(k): [str(o) for o in v] for k, v in (cfg.compare.arms or {}).items()}
+    if len(arms) < 2:
+        fail("config error: compare.arms: expected at least two arms, e.g. "
+             f"'compare.arms={{a:[\"design=siloed\"],b:[\"design=one_stop\"]}}' (got {list(arms)})", out_dir)
+    started = time.perf_counter()
+    try:
+        configs = {name: compose(*o) for name, o in arm_overrides(list(HydraConfig.get().overrides.task), arms).items()}
+        comparison = compare(configs, progress=False if cfg.run.get("quiet", False) else None)
+    except ConfigError as err:
+        fail(f"config error: {err}", out_dir)
+    comparison.save(out_dir)
+    if cfg.run.get("quiet", False):
+        print(out_dir)
+        return None
+    meta = comparison.arms[comparison.baseline].summary["meta"]
+    print(f"simoffice {meta['version']}: compared {', '.join(comparison.arms)} on network={meta['network']}, "
+          f"{meta['replications']} replications × {meta['weeks']} weeks in {time.perf_counter() - started:.1f} s")
+    print("\n".join(comparison.verdicts))
+    print(f"\nResults: {out_dir}\nReport:  {out_dir / 'comparison.html'}")
+    return None
+
+
+def run_staffing(cfg: DictConfig, out_dir: Path) -> float:
+    """Search the fewest staff per unit × weekday × block that meet the service level,
+    write the staffed configs, tables and staffing.html; returns the staffed weekly hours."""
+    from simoffice.studies.staffing import search_staffing
+
+    started = time.perf_counter()
+    try:
+        search = search_staffing(cfg, log=lambda line: print(line, flush=True))
+    except ConfigError as err:
+        fail(f"config error: {err}", out_dir)
+    search.save(out_dir)
+    m = search.meta
+    phone = f" (calls: {m['phone_target_sec']:g} s)" if m["phone_target_sec"] is not None else ""
+    print(f"\nsimoffice {m['version']}: staffing search on network={m['network']} schedule={m['schedule']} "
+          f"design={m['design']}: {m['service_level']:.0%} within {m['service_level_target_min']:g} min{phone}, "
+          f"{m['block_min']}-min blocks, {m['replications']} replications × {m['weeks']} weeks, "
+          f"in {time.perf_counter() - started:.1f} s")
+    print("\n".join(search.summary_lines(out_dir / "configs")))
+    print(f"\nResults: {out_dir}\nReport:  {out_dir / 'staffing.html'}")
+    return float(search.hours.iloc[-1]["staffed_hours"])
+
+
+TASKS = ("simulate", "compare", "staffing_search")
+
+
+def run(cfg: DictConfig) -> float | None:
+    """Simulate the composed config (or compare arms, or search staffing) and write
+    the outputs; returns the mean wait (minutes) of a simulation."""
+    from simoffice.run.simulate import simulate
+
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        # The sweep's jobs run in parallel: each runs its replications one after
+        # another (run.jobs 0 means 1 here) and without a progress bar of its own.
+        cfg.run.jobs = cfg.run.jobs or 1
+        cfg.run.progress = False
+    quiet = bool(cfg.run.get("quiet", False))
+    if quiet:
+        cfg.run.progress = False
+    marker = resume.completed(out_dir)
+    if marker is not None:
+        key = "hydra.sweep.dir" if hydra_cfg.mode == RunMode.MULTIRUN else "hydra.run.dir"
+        if not cfg.run.get("resume", False):
+            fail(f"{key}: expected a directory without earlier results (got '{out_dir}'; "
+                 f"run.resume=true skips complete runs)")
+        if cfg.task == "simulate" and resume.config_mismatch(marker, config_hash(cfg)):
+            fail(f"run.resume: expected the config of the complete run in '{out_dir}' (got another config: "
+                 f"hash {config_hash(cfg)} against {resume.stored_hash(marker)})")
+        print(f"  complete, skipped -> {out_dir}")
+        return resume.stored_wait(marker)
+    resume.remove_partial_files(out_dir)  # of an earlier attempt killed while writing
+    try:
+        if cfg.task == "compare":
+            return run_comparison(cfg, out_dir)
+        if cfg.task == "staffing_search":
+            return run_staffing(cfg, out_dir)
+    except KeyboardInterrupt as err:
+        interrupted(err, out_dir, task=cfg.task.replace("_", " ").replace("compare", "comparison"))
+    if cfg.task != "simulate":
+        fail(f"config error: task: expected one of {list(TASKS)} (got '{cfg.task}')", out_dir)
+    started = time.perf_counter()
+    try:
+        results = simulate(cfg)
+    except ConfigError as err:
+        fail(f"config error: {err}", out_dir)
+    except KeyboardInterrupt as err:
+        interrupted(err, out_dir)
+    try:
+        results.save(out_dir)
+    except KeyboardInterrupt as err:
+        interrupted(err, out_dir, total=results.spec.run.replications, writing=True)
+    wait = results.summary["measures"]["wait_mean_min"]["mean"]
+    if quiet:
+        print(out_dir)
+        return wait
+    meta = results.summary["meta"]
+    print(f"simoffice {meta['version']}: network={meta['network']} schedule={meta['schedule']} "
+          f"design={meta['design']}, {meta['replications']} replications × {meta['weeks']} weeks "
+          f"in {time.perf_counter() - started:.1f} s")
+    if hydra_cfg.mode == RunMode.MULTIRUN:  # one line per job; the sweep's summary comes at the end
+        print(f"  mean wait {wait if wait is None else round(wait, 2)} min -> {out_dir}")
+        return wait
+    print(format_summary(results.summary))
+    channels = format_channels(results.summary)
+    if channels:
+        print(channels)
+    print(f"\nResults: {out_dir}\nReport:  {out_dir / 'report.html'}")
+    return wait
+
+
+@hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
+def _main(cfg: DictConfig) -> float | None:
+    return run(cfg)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    # A sweep's worker pool ended by an interrupt leaves semaphores that Python's
+    # resource tracker cleans up; its warning about them says nothing to a user.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
+    hydra_errors.install()
+    sys.argv[1:] = resume.sweep_argv(sys.argv[1:])
+    # Hydra rewrites a run directory's .hydra/ record before the task starts: refuse an
+    # explicit hydra.run.dir that already holds results before Hydra touches it.
+    for arg in sys.argv[1:]:
+        if (arg.startswith("hydra.run.dir=") and resume.completed(Path(arg.split("=", 1)[1]))
+                and not resume.wants_resume(sys.argv[1:])):
+            fail(f"hydra.run.dir: expected a directory without earlier results (got '{arg.split('=', 1)[1]}'; "
+                 f"run.resume=true skips a complete run)")
+    try:
+        _main()
+    except KeyboardInterrupt as err:
+        if sweep.RUNNING:  # a sweep whose jobs run in other processes
+            sweep_interrupted(sweep.RUNNING[-1])
+        interrupted(err, None)  # before the run began (Hydra composing the config)

@@ -1,0 +1,267 @@
+"""The model specification: frozen, validated, free of Hydra.
+
+:func:`simoffice.config.build.build_spec` turns a composed config into a
+:class:`ModelSpec`; the engine only ever sees a ModelSpec. Names are kept in
+tuples and everything else refers to them by index, which keeps the engine's
+hot path on integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simoffice.model.distributions import Distribution
+from simoffice.model.profile import ArrivalProfile
+from simoffice.vocabulary import WEEK
+
+# Channels, in code order. A client chooses among the first five; ``mobile`` is
+# a walk-in at a mobile office.
+CHANNELS = ("walk_in", "appointment", "phone", "video", "online", "mobile")
+WALK_IN, APPOINTMENT, PHONE, VIDEO, ONLINE, MOBILE = range(6)
+CHOOSABLE = CHANNELS[:5]
+# What the phone can do for a service.
+PHONE_MODES = ("none", "advise", "settle")
+PHONE_NONE, PHONE_ADVISE, PHONE_SETTLE = range(3)
+# Kinds of service unit (anything with desks and a queue).
+OFFICE, MOBILE_OFFICE, CONTACT_CENTRE, VIDEO_CENTRE = "office", "mobile", "contact_centre", "video_centre"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A client group (see :class:`simoffice.config.schema.SegmentConfig`)."""
+
+    name: str
+    share: float
+    patience: Distribution | None
+    priority: int
+    return_prob: float
+    informed_share: float
+    channels: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 0.0)  # weight per CHOOSABLE channel
+    digital_skill: float = 0.5
+
+
+@dataclass(frozen=True)
+class Service:
+    """A need type; ``skill`` indexes :attr:`ModelSpec.skills`; times in minutes."""
+
+    name: str
+    skill: int
+    service_time: Distribution
+    missing_document_prob: float
+    agency: int = 0
+    online: bool = False
+    phone: int = PHONE_NONE
+    video: bool = False
+    phone_time: Distribution | None = None  # None: service_time
+    video_time: Distribution | None = None
+    escalation_prob: float = 0.0
+    expert_time: Distribution | None = None  # working minutes
+    follow_up_prob: float = 0.0
+    proactive_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A life event: ``needs`` index :attr:`ModelSpec.services`; ``segment_probs``
+    gives the chance of each segment for a client with this bundle."""
+
+    name: str
+    needs: tuple[int, ...]
+    share: float
+    segment_probs: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Desks on duty from ``start`` to ``end`` (minutes since midnight) on ``days`` (0 = Monday)."""
+
+    name: str
+    start: int
+    end: int
+    days: frozenset[int]
+
+
+@dataclass(frozen=True)
+class DeskGroup:
+    """Desks with the same skills; ``staff`` pairs a shift index with a desk count."""
+
+    name: str
+    skills: frozenset[int]
+    staff: tuple[tuple[int, int], ...]
+    serves: str = "all"  # "all" | "walk_in" | "appointment"
+
+
+@dataclass(frozen=True)
+class Slots:
+    """An appointment calendar: ``slot_min``-minute slots, ``per_slot`` clients each."""
+
+    slot_min: int
+    per_slot: int
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A mobile office's stop: at ``zone`` on ``weekday`` (0 = Monday), ``start``–``end``
+    minutes since midnight."""
+
+    zone: int
+    weekday: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Office:
+    """A service unit: anything with desks and a queue. ``kind`` is ``office`` (a
+    fixed service point), ``mobile`` (a route of ``stops``), ``contact_centre`` or
+    ``video_centre``. ``opening`` has 7 entries, Monday first, each
+    ``(open_min, close_min)`` or None for closed (a mobile office's come from its
+    stops); desk groups' ``staff`` index ``shifts``."""
+
+    name: str
+    bundles_per_week: float
+    desk_groups: tuple[DeskGroup, ...]
+    opening: tuple
+    kind: str = OFFICE
+    shifts: tuple = ()  # tuple[Shift, ...]; empty: the schedule's
+    agencies: frozenset[int] = frozenset()  # empty: every agency
+    slots: Slots | None = None
+    video_stations: int = 0
+    stops: tuple[Stop, ...] = ()
+    local_travel_min: float = 0.0
+    cost_per_day: float = 0.0
+
+    @property
+    def physical(self) -> bool:
+        """A place clients travel to."""
+        return self.kind in (OFFICE, MOBILE_OFFICE)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Where clients live: ``bundles_per_week`` of demand, ``segment_weights``
+    (relative to the segments' shares; all 1 for the network's mix) and the
+    one-way ``travel`` time in minutes to each reachable unit, as (unit, minutes)."""
+
+    name: str
+    population: float
+    bundles_per_week: float
+    rural: bool
+    segment_weights: tuple[float, ...]
+    travel: tuple[tuple[int, float], ...]
+
+
+@dataclass(frozen=True)
+class Phone:
+    """Contact-centre rules: callers' patience (minutes; None: never hang up), retries,
+    and the service-level target in minutes."""
+
+    patience: Distribution | None
+    retry_prob: float
+    retry_after_min: float
+    target_min: float
+
+
+@dataclass(frozen=True)
+class Appointments:
+    """Booking rules shared by every calendar (see :class:`simoffice.config.schema.AppointmentPolicyConfig`)."""
+
+    horizon_days: int = 10
+    no_show_prob: float = 0.0
+    lateness: Distribution | None = None
+    priority: bool = True
+    when_full: str = "walk_in"  # | "wait"
+
+
+@dataclass(frozen=True)
+class ExpertCentre:
+    """The back office: expert groups with skills and staff per shift."""
+
+    desk_groups: tuple[DeskGroup, ...]
+    shifts: tuple  # tuple[Shift, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Shifts, public holidays (day indices from the start) and the closing policy."""
+
+    name: str
+    shifts: tuple[Shift, ...]
+    holidays: frozenset[int]
+    closing_policy: str  # "serve_waiting" | "send_away"
+
+
+@dataclass(frozen=True)
+class Design:
+    """How a bundle is handled (see :class:`simoffice.config.schema.DesignConfig`)."""
+
+    name: str
+    needs_per_ticket: str  # "one" | "all"
+    other_needs: str  # "same_visit" | "next_visit"
+    cross_trained: bool
+
+
+@dataclass(frozen=True)
+class Run:
+    """Run length (weeks), replications and the seed of the whole run; ``keep_contacts``
+    false keeps only running aggregates of the log; ``check_invariants`` checks the
+    engine's invariants as it runs."""
+
+    weeks: int
+    warmup_weeks: int
+    drain_weeks: int
+    replications: int
+    seed: int
+    jobs: int
+    service_level_target_min: float
+    start_date: str
+    start_weekday: int
+    progress: bool
+    coverage_target_min: float = 30.0
+    keep_contacts: bool = True
+    check_invariants: bool = False
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """The measured window in minutes: after the warm-up, until new bundles stop."""
+        return self.warmup_weeks * float(WEEK), self.weeks * float(WEEK)
+
+    @property
+    def horizon(self) -> float:
+        """Simulated minutes: the run plus the drain period in which open bundles finish."""
+        return (self.weeks + self.drain_weeks) * float(WEEK)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything one replication needs."""
+
+    name: str
+    skills: tuple[str, ...]
+    segments: tuple[Segment, ...]
+    services: tuple[Service, ...]
+    bundles: tuple[Bundle, ...]
+    offices: tuple[Office, ...]
+    profile: ArrivalProfile
+    schedule: Schedule
+    design: Design
+    run: Run
+    max_visits: int
+    return_after_days: int
+    schedule_name: str = ""
+    zones: tuple[Zone, ...] = ()
+    agencies: tuple[str, ...] = ("",)
+    contact_centre: int | None = None  # index in offices
+    phone: Phone | None = None
+    video_centre: int | None = None
+    connect_min: float = 0.0
+    expert: ExpertCentre | None = None
+    appointments: Appointments = Appointments()
+    choice_scale_min: float = 20.0
+    choice_day_value_min: float = 60.0
+    staff_cost_per_hour: float = 0.0
+
+    @property
+    def has_channels(self) -> bool:
+        """Whether any client can choose a channel other than walking in."""
+        return any(any(s.channels[1:]) for s in self.segments)

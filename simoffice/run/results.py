@@ -1,0 +1,252 @@
+"""The tables of a run, and writing them to an output directory.
+
+:class:`Results` holds tidy pandas tables (names, not codes):
+
+- ``contacts``: a row per contact (ticket, call, session, no-show or failed trip);
+- ``bundles``: a row per bundle;
+- ``cases``: a row per case escalated to the expert centre;
+- ``timeseries``: per replication × unit × desk group × 15-minute bin
+  (``desk_group == "all"`` holds the unit totals);
+- ``replications``: a row per replication × unit × measure (``office == "all"``
+  for the network);
+- ``groups``: a row per replication × split (``segment``, ``zone``, ``channel``)
+  × group × measure, for the clients' side of the measures;
+- ``summary``: ``{"measures": {name: {mean, ci_low, ci_high, n}}, "groups":
+  {"segment"|"channel": {group: {measure: interval}}}, "equity": {"segment"|"zone":
+  {measure: {highest, lowest, gap: interval}}}, "meta": {...}}``.
+
+With ``run.keep_contacts=false`` the ``contacts``, ``bundles`` and ``cases``
+tables are empty and ``timeseries`` holds a typical week (see
+:mod:`simoffice.measures.aggregate`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simoffice.measures import metrics
+
+from simoffice.engine import recorder
+from simoffice.files import atomic_write
+from simoffice.run.pages import write_page
+from simoffice.model.spec import CHANNELS, ModelSpec
+from simoffice.measures.intervals import t_interval
+from simoffice.vocabulary import DAY
+
+TABLES = ("contacts", "bundles", "cases", "timeseries", "replications", "groups")
+FILES = tuple(f"{t}.parquet" for t in TABLES) + ("summary.json", "report.html")
+
+
+@dataclass
+class Results:
+    """Everything a run produced (see the module docstring for the tables)."""
+
+    contacts: pd.DataFrame
+    bundles: pd.DataFrame
+    cases: pd.DataFrame
+    timeseries: pd.DataFrame
+    replications: pd.DataFrame
+    groups: pd.DataFrame
+    summary: dict[str, Any]
+    spec: ModelSpec = field(repr=False)
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """The summary measures as a table: mean, ci_low, ci_high, n per measure."""
+        return pd.DataFrame(self.summary["measures"]).T
+
+    def save(self, out_dir: str | os.PathLike) -> Path:
+        """Write the tables, report.html and summary.json into ``out_dir``.
+
+        Each file is written to a temporary name and renamed into place, so a
+        file is either complete or absent; summary.json comes last. A save
+        that fails or is interrupted (KeyboardInterrupt) removes the files it
+        had created: the directory holds every file of the run or none.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(_jsonable(self.summary), indent=2)
+        new = [out / name for name in FILES if not (out / name).exists()]
+        try:
+            for name in TABLES:
+                table = getattr(self, name)
+                atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
+            write_page("run", self, out / "report.html")
+            atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
+        except BaseException:
+            for path in new:
+                path.unlink(missing_ok=True)
+            raise
+        return out
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (float, np.floating)):
+        return None if math.isnan(x) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) -> Results:
+    """Turn the replications' logs into tidy tables and the summary."""
+    w0, w1 = spec.run.window
+    offices = [o.name for o in spec.offices]
+    groups = [g.name for o in spec.offices for g in o.desk_groups]
+
+    def table(part: str) -> dict[str, np.ndarray]:
+        first = next(iter(reps[0][part]))
+        cols = {"replication": np.concatenate([np.full(len(r[part][first]), r["replication"], np.int32) for r in reps])}
+        for k in reps[0][part]:
+            # One replication's column as it is: a national log is large enough to mind a copy.
+            cols[k] = reps[0][part][k] if len(reps) == 1 else np.concatenate([r[part][k] for r in reps])
+        return cols
+
+    segments = [s.name for s in spec.segments]
+    zones = [z.name for z in spec.zones]
+    services = [s.name for s in spec.services]
+    c = table("contacts")
+    contacts = pd.DataFrame({
+        "replication": c["replication"],
+        "bundle": c["bundle"],
+        "visit": c["visit"],
+        "channel": _names(c["channel"], list(CHANNELS)),
+        "office": _names(c["office"], offices),
+        "zone": _names(c["zone"], zones),
+        "segment": _names(c["segment"], segments),
+        "service": _names(c["service"], services),
+        "skill": _names(c["skill"], list(spec.skills)),
+        "desk_group": _names(c["desk_group"], groups),
+        "desk": c["desk"],
+        "priority": c["priority"],
+        "n_needs": c["n_needs"],
+        "n_settled": c["n_settled"],
+        "arrival_min": c["arrival_min"],
+        "start_min": c["start_min"],
+        "end_min": c["end_min"],
+        "wait_min": np.where(np.isnan(c["start_min"]), c["end_min"], c["start_min"]) - c["arrival_min"],
+        "service_min": c["end_min"] - c["start_min"],
+        "travel_min": c["travel_min"],
+        "outcome": _names(c["outcome"], list(recorder.OUTCOMES)),
+        "in_window": (c["arrival_min"] >= w0) & (c["arrival_min"] < w1),
+        "weekday": ((c["arrival_min"] // DAY + spec.run.start_weekday) % 7).astype(np.int8),
+        "hour": ((c["arrival_min"] % DAY) // 60).astype(np.int8),
+    })
+    # A trip to a closed office, a no-show and an online session have no queue time.
+    contacts.loc[contacts["outcome"].isin(["closed", "no_show"]) | (contacts["channel"] == "online"), "wait_min"] = np.nan
+    b = table("bundles")
+    bundles = pd.DataFrame({
+        "replication": b["replication"],
+        "bundle": b["bundle"],
+        "office": _names(b["office"], offices),
+        "zone": _names(b["zone"], zones),
+        "segment": _names(b["segment"], segments),
+        "bundle_type": _names(b["bundle_type"], [x.name for x in spec.bundles]),
+        "created_min": b["created_min"],
+        "first_visit_min": b["first_visit_min"],
+        "end_min": b["end_min"],
+        "visits": b["visits"],
+        "tickets": b["tickets"],
+        "failed_trips": b["failed_trips"],
+        "needs": b["needs"],
+        "needs_settled": b["needs_settled"],
+        "needs_proactive": b["needs_proactive"],
+        "needs_escalated": b["escalated"],
+        "travel_min": b["travel_min"],
+        "status": _names(b["status"], list(recorder.STATUSES)),
+        "in_window": (b["created_min"] >= w0) & (b["created_min"] < w1),
+    })
+    k = table("cases")
+    cases = pd.DataFrame({
+        "replication": k["replication"],
+        "bundle": k["bundle"],
+        "zone": _names(k["zone"], zones),
+        "segment": _names(k["segment"], segments),
+        "service": _names(k["service"], services),
+        "skill": _names(k["skill"], list(spec.skills)),
+        "expert": k["expert"],
+        "escalated_min": k["escalated_min"],
+        "start_min": k["start_min"],
+        "end_min": k["end_min"],
+        "turnaround_days": (k["end_min"] - k["escalated_min"]) / DAY,
+        "follow_up": k["follow_up"].astype(bool),
+        "in_window": (k["escalated_min"] >= w0) & (k["escalated_min"] < w1),
+    })
+    t = table("timeseries")
+    bin_start = t["bin_start_min"]
+    timeseries = pd.DataFrame({
+        "replication": t["replication"],
+        "office": _names(t["office"], offices),
+        "desk_group": _names(t["desk_group"], groups, missing="all"),
+        "bin_start_min": bin_start,
+        "weekday": ((bin_start // DAY + spec.run.start_weekday) % 7).astype(np.int8),
+        "hour": ((bin_start % DAY) // 60).astype(np.int8),
+        "queue_mean": t["queue_mean"],
+        "busy_mean": t["busy_mean"],
+        "on_duty_mean": t["on_duty_mean"],
+    })
+    long = [(r["replication"], office, m, v) for r in reps for office, ms in r["measures"] for m, v in ms.items()]
+    replications = pd.DataFrame(long, columns=["replication", "office", "measure", "value"])
+    network = replications[replications["office"] == "all"]
+    long = [(r["replication"], by, group, m, v) for r in reps for by, group, ms in r["groups"] for m, v in ms.items()]
+    groups = pd.DataFrame(long, columns=["replication", "by", "group", "measure", "value"])
+    summary = {
+        "measures": {m: t_interval(network.loc[network["measure"] == m, "value"]) for m in metrics.MEASURES},
+        "groups": {by: group_intervals(groups, by) for by in ("segment", "channel")},
+        "equity": {by: equity(groups, by) for by in ("segment", "zone")},
+        "meta": meta,
+    }
+    return Results(contacts, bundles, cases, timeseries, replications, groups, summary, spec)
+
+
+def group_intervals(groups: pd.DataFrame, by: str) -> dict[str, dict[str, dict[str, float]]]:
+    """Interval over replications of each measure of each group of a split."""
+    part = groups[groups["by"] == by]
+    return {
+        str(g): {str(m): t_interval(v["value"]) for m, v in rows.groupby("measure", sort=False)}
+        for g, rows in part.groupby("group", sort=False)
+    }
+
+
+def equity(groups: pd.DataFrame, by: str) -> dict[str, dict[str, Any]]:
+    """The largest gap between groups of a split, per measure: the groups with the
+    highest and lowest mean, and an interval for their paired difference."""
+    out: dict[str, dict[str, Any]] = {}
+    part = groups[groups["by"] == by]
+    if part["group"].nunique() < 2:
+        return out  # one group: no gap
+    for m in metrics.CLIENT_MEASURES + ("coverage_within_min",):
+        wide = part[part["measure"] == m].pivot_table(index="replication", columns="group", values="value",
+                                                      observed=True)
+        wide = wide.dropna(axis=1, how="any")
+        if wide.shape[1] < 2:
+            continue
+        means = wide.mean()
+        hi, lo = means.idxmax(), means.idxmin()
+        out[m] = {"highest": str(hi), "lowest": str(lo), "gap": t_interval(wide[hi] - wide[lo])}
+    return out
+
+
+def _names(codes: np.ndarray, names: list[str], missing: str | None = None) -> pd.Categorical:
+    """Codes (-1 for none) as a categorical of names; -1 becomes ``missing`` (or NA)."""
+    categories = list(names) + ([missing] if missing is not None else [])
+    codes = np.asarray(codes, dtype=np.int64)
+    if missing is not None:
+        codes = np.where(codes < 0, len(names), codes)
+    # Names may repeat across offices (two desk groups called "general"):
+    # categories must be unique, so map through the unique list.
+    unique = list(dict.fromkeys(categories))
+    remap = np.array([unique.index(n) for n in categories] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[np.where(codes < 0, len(categories), codes)], categories=unique)
