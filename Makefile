@@ -5,13 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: run test test-slow test-ray bench bench-national profile sample-log calibrate-sample clean
+.PHONY: run test lint test-slow test-ray bench bench-national profile same-tables sample-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
 
-test: $(STAMP)  ## the default test suite (a few minutes on 2 cores)
+test: lint  ## the layer rule, the linter and the default test suite (a few minutes on 2 cores)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not ray" $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## the layer rule (import-linter, see pyproject.toml) and the linter (ruff)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check simoffice tests experiments
 
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)
@@ -24,6 +28,9 @@ bench-national: $(STAMP)  ## a year of the national network, cost per contact by
 
 profile: $(STAMP)  ## where the time of a national run goes, by part of the engine (about 2 minutes)
 	$(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
+
+same-tables: $(STAMP)  ## the same tables as BASE (a commit) at the same seed: default run, network=mmc, schedule_comparison
+	$(BIN)/python experiments/same_tables.py --base $(or $(BASE),HEAD)
 
 sample-log: $(STAMP)  ## regenerate experiments/data/sample_ticket_log.csv (a simulated queue-system log)
 	$(BIN)/python experiments/sample_log.py

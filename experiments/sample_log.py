@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import simoffice
-from simoffice.calibration.logs import ticket_log_from_results, write_log
+from simoffice.calibration.simulated_logs import ticket_log_from_results, write_log
 
 OUT = Path(__file__).resolve().parent / "data" / "sample_ticket_log.csv"
 SCENARIO = ("network=single_office", "schedule=five_day", "design=co_located", "run.weeks=7",

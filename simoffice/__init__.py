@@ -16,13 +16,13 @@ From the command line: ``simoffice network=mmc network.servers=5``.
 
 from __future__ import annotations
 
+from simoffice import reports  # noqa: F401  (registers the page writers every save uses)
 from simoffice.config.compose import compose
 from simoffice.errors import ConfigError, InvariantError, RunInterrupted
 from simoffice.run.results import Results
 from simoffice.run.simulate import simulate
 from simoffice.studies.compare import Comparison, compare
 from simoffice.version import __version__
-from simoffice import reports  # noqa: F401  (registers the page writers every save uses)
 
 __all__ = [
     "simulate", "compose", "compare", "Comparison", "Results",

@@ -9,7 +9,6 @@ import pytest
 import simoffice
 from simoffice.measures.intervals import t_interval
 
-
 # The tests run the engine in invariant mode: a broken invariant fails the test at once.
 CHECKED = "run.check_invariants=true"
 
@@ -53,7 +52,7 @@ def assert_same_measures(kept: simoffice.Results, folded: simoffice.Results) -> 
     """The measures (replications and groups tables) of a run with run.keep_contacts=false
     equal those of the same run keeping every row: up to the order of floating-point
     sums, and percentiles of waits within half a histogram bin."""
-    from simoffice.measures.metrics import WAIT_BIN_MIN
+    from simoffice.measures.tally import WAIT_BIN_MIN
 
     for table, index in (("replications", ["replication", "office", "measure"]),
                          ("groups", ["replication", "by", "group", "measure"])):

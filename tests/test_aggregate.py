@@ -21,9 +21,9 @@ import pytest
 
 import simoffice
 from simoffice.config.build import build_spec
-from simoffice.measures.metrics import WAIT_BIN_MIN, WaitHistogram
 from simoffice.engine.recorder import Recorder
 from simoffice.engine.replication import simulate_replication
+from simoffice.measures.tally import WAIT_BIN_MIN, WaitHistogram
 from simoffice.vocabulary import WEEK
 
 import networks as N
@@ -123,7 +123,8 @@ def test_no_row_is_kept(pair):
 
 
 def test_the_report_says_what_was_not_kept(pair, tmp_path):
-    from simoffice.reports.report import NOT_KEPT, build_report_html
+    from simoffice.reports.report import build_report_html
+    from simoffice.reports.run_figures import NOT_KEPT
 
     kept, folded = pair
     assert NOT_KEPT not in build_report_html(kept)

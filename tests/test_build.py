@@ -125,10 +125,16 @@ def test_schedules_give_equal_weekly_staff_hours_per_office_and_desk_group():
 
 # --- the config groups and the run ---------------------------------------------------
 
-@pytest.mark.parametrize("group", ["network", "schedule", "design", "run"])
+@pytest.mark.parametrize("group", ["network", "schedule", "design"])
 def test_every_config_group_must_be_present(group):
     cfg = with_value(config(*SINGLE), group, DELETE)
     assert_refused(cfg, group, None, "a config group (mapping)")
+
+
+def test_a_config_without_run_settings_takes_the_schemas():
+    """The run settings have defaults, written once in the schema (RunConfig)."""
+    spec = build_spec(with_value(config(*SINGLE), "run", DELETE))
+    assert (spec.run.weeks, spec.run.replications, spec.run.seed, spec.run.start_date) == (8, 10, 2026, "2026-01-12")
 
 
 @pytest.mark.parametrize("overrides,path,value,expected", [
@@ -186,8 +192,8 @@ def test_rates_and_weights_must_be_finite_and_not_negative(overrides, path, valu
     case(SINGLE, "schedule.closing_policy", "later", "one of ['serve_waiting', 'send_away']"),
     case(SINGLE, "design.needs_per_ticket", "two", "one of ['one', 'all']"),
     case(SINGLE, "design.other_needs", "never", "one of ['same_visit', 'next_visit']"),
-    case(SINGLE, "network.kind", "grid", "'explicit' or 'mmc'"),
-    case(MMC, "network.kind", "mm1", "'explicit' or 'mmc'", id="mmc network.kind='mm1'"),
+    case(SINGLE, "network.kind", "grid", "one of ['explicit', 'synthetic', 'mmc']"),
+    case(MMC, "network.kind", "mm1", "one of ['explicit', 'synthetic', 'mmc']", id="mmc network.kind='mm1'"),
 ])
 def test_named_options_must_be_one_of_their_set(overrides, path, value, expected):
     refuse_value(overrides, path, value, expected)
@@ -239,7 +245,8 @@ def test_a_distribution_must_be_a_mapping(node):
 @pytest.mark.parametrize("name", ["normal", "Lognormal", None])
 def test_a_distribution_name_must_be_known(name):
     refuse_dist({"dist": name, "mean": 10}, ".dist", name,
-                "one of ['deterministic', 'empirical', 'exponential', 'gamma', 'lognormal', 'triangular', 'uniform', 'weibull']")
+                "one of ['deterministic', 'empirical', 'exponential', 'gamma', 'lognormal', 'triangular', "
+                "'uniform', 'weibull']")
 
 
 @pytest.mark.parametrize("node,param", [
@@ -940,7 +947,8 @@ def test_an_office_appointment_calendar_is_checked(value):
 def test_travel_must_name_a_service_point():
     cfg = regional(**{"network.zones.Town.travel_min.Moon base": 10})
     assert_refused(cfg, "network.zones.Town.travel_min.Moon base", "Moon base",
-                   "a service point (office or mobile route), one of ['City centre', 'Town centre', 'Rural centre', 'North bus']")
+                   "a service point (office or mobile route), one of "
+                   "['City centre', 'Town centre', 'Rural centre', 'North bus']")
 
 
 def test_travel_to_a_mobile_route_needs_a_stop_in_the_zone():
@@ -1038,10 +1046,12 @@ def test_two_stops_on_a_day_must_leave_time_to_travel_between_them(hours, after)
     route["stops"][1].update(weekday="tue", hours=hours)
     if hours.startswith("09"):  # the stop given second starts first: the other one is named
         assert_refused(cfg, f"{ROUTE}.stops[0].hours", "10:00-14:00",
-                       "a start at or after 12:00 (stops[1] that day ends at 11:00, then travel_between_stops_min = 60)")
+                       "a start at or after 12:00 (stops[1] that day ends at 11:00, "
+                       "then travel_between_stops_min = 60)")
     else:
         assert_refused(cfg, f"{ROUTE}.stops[1].hours", hours,
-                       f"a start at or after {after} (stops[0] that day ends at 14:00, then travel_between_stops_min = 60)")
+                       f"a start at or after {after} (stops[0] that day ends at 14:00, "
+                       "then travel_between_stops_min = 60)")
 
 
 def test_a_stop_too_late_for_the_same_day_asks_for_another_weekday():
@@ -1076,7 +1086,8 @@ def test_a_stop_must_be_a_mapping():
 
 def test_a_mobile_route_needs_zones_to_stop_in():
     cfg = config(*SILOED)
-    cfg["network"]["mobile_routes"] = [{"name": "Bus", "desk_groups": [{"name": "desk", "skills": ["family"], "count": 1}],
+    cfg["network"]["mobile_routes"] = [{"name": "Bus",
+                                        "desk_groups": [{"name": "desk", "skills": ["family"], "count": 1}],
                                         "stops": [{"zone": "Anywhere", "weekday": "tue", "hours": "10:00-14:00"}]}]
     assert_refused(cfg, "network.zones", cfg["network"].get("zones"),
                    "zones for the stops of mobile route 'Bus' (network.mobile_routes[0])")
@@ -1094,16 +1105,23 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
 # --- the whole block given as something else than a mapping ---
 
 @pytest.mark.parametrize("path,value,expected", [
-    ("network.zones", ["City", "Town"], "a mapping zone name -> {population, travel_min, …}, or null"),
+    ("network.zones", ["City", "Town"],
+     "a mapping name -> a zone {population, segment_mix, rural, travel_min}, or null"),
     ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min}"),
     ("network.zones.City.travel_min", "City centre", "a mapping service point -> one-way minutes"),
-    ("network.contact_centre", "yes", "a centre {desk_groups, opening_hours, shifts, …} or null for none"),
-    ("network.video_centre", True, "a centre {desk_groups, opening_hours, shifts, …} or null for none"),
-    ("network.expert_centre", 2, "a centre {desk_groups, shifts} or null for none"),
-    ("network.appointments", "walk_in", "a mapping {booking_horizon_days"),
-    ("network.choice", 20, "a mapping {scale_min, day_value_min}"),
-    (ROUTE, "North bus", "a mobile route {name, desk_groups, stops, …}"),
-    ("network.contact_centre.desk_groups[0]", "agents", "a desk group {name, skills, staff}"),
+    ("network.contact_centre", "yes", "a contact centre {desk_groups, opening_hours, shifts, patience, retry_prob, "
+                                      "retry_after_min, service_level_target_sec} or null"),
+    ("network.video_centre", True, "a video centre {desk_groups, opening_hours, shifts, slots, connect_min} or null"),
+    ("network.expert_centre", 2, "a centre {desk_groups, opening_hours, shifts} or null"),
+    ("network.appointments", "walk_in", "an appointment policy {booking_horizon_days, no_show_prob, lateness, "
+                                        "priority, when_full}"),
+    ("network.appointments", None, "an appointment policy {booking_horizon_days"),
+    ("network.choice", 20, "a choice rule {scale_min, day_value_min}"),
+    (ROUTE, "North bus", "a mobile route {name, desk_groups, stops, travel_between_stops_min, local_travel_min, "
+                         "cost_per_day}"),
+    ("network.contact_centre.desk_groups[0]", "agents", "a desk group {name, skills, staff, serves}"),
+    ("network.offices", {"name": "City centre"}, "a list of an office {name, bundles_per_week, desk_groups, "
+                                                 "opening_hours, agencies, appointments, video_stations}"),
     ("network.segments.families.channels", ["walk_in", "phone"], "a mapping channel -> weight"),
 ], ids=lambda x: x if isinstance(x, str) and x.startswith("network") else None)
 def test_a_block_that_is_not_a_mapping_is_refused_in_one_line(path, value, expected):

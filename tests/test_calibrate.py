@@ -25,13 +25,16 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 import simoffice
-from conftest import interval, per_replication
-from simoffice.config.compose import CONFIG_DIR
-from simoffice.config.build import build_spec
-from simoffice.calibration.calibrate import calibrate, load_schedule, network_yaml
-from simoffice.cli.calibrate import main
+from simoffice.calibration.calibrate import calibrate, load_schedule
 from simoffice.calibration.fitting import fit_patience
-from simoffice.calibration.logs import call_log_from_results, read_log, ticket_log_from_results, write_log
+from simoffice.calibration.logs import read_log
+from simoffice.calibration.network_yaml import network_yaml
+from simoffice.calibration.simulated_logs import call_log_from_results, ticket_log_from_results, write_log
+from simoffice.cli.calibrate import main
+from simoffice.config.build import build_spec
+from simoffice.config.compose import CONFIG_DIR
+
+from conftest import interval, per_replication
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "experiments" / "data" / "sample_ticket_log.csv"
@@ -345,7 +348,7 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, options, message):
 def test_given_holidays_and_odd_rows_are_reported(tmp_path):
     """A given holiday is left out even with tickets on it (they are odd rows); a repeated id
     and a zero service time are counted in the summary and on the page, not dropped silently."""
-    from simoffice.calibration.calibrate import format_summary
+    from simoffice.calibration.summary import format_summary
     from simoffice.reports.calibration import build_calibration_html
 
     frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)

@@ -14,9 +14,9 @@ from scipy import stats
 
 import simoffice
 from simoffice.cli.main import arm_overrides
-from simoffice.studies.compare import compare, paired_differences, verdict_lines
-from simoffice.reports.comparison import build_comparison_html
 from simoffice.errors import ConfigError
+from simoffice.reports.comparison import build_comparison_html
+from simoffice.studies.compare import compare, paired_differences, verdict_lines
 
 SMALL = ("network=single_office", "run.weeks=4", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=6",
          "run.jobs=1", "run.progress=false")

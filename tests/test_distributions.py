@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 from simoffice.model.distributions import (
-    Deterministic, Empirical, Exponential, Gamma, Lognormal, Triangular, Uniform, Weibull, from_config,
+    Deterministic,
+    Empirical,
+    Exponential,
+    Gamma,
+    Lognormal,
+    Triangular,
+    Uniform,
+    Weibull,
+    from_config,
     weibull_shape,
 )
 

@@ -4,14 +4,13 @@ scenarios (each arm of a comparison, each job of a sweep) builds."""
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-from simoffice.config.compose import CONFIG_DIR
 from simoffice.config.build import build_spec
+from simoffice.config.compose import CONFIG_DIR
 
 STUDIES = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 

@@ -12,10 +12,10 @@ import math
 
 import pytest
 
-from simoffice.measures import theory
 from simoffice.config.build import build_spec
 from simoffice.engine.expert import finish_time
 from simoffice.engine.replication import build_experts
+from simoffice.measures import theory
 from simoffice.vocabulary import DAY
 
 import networks as N

@@ -1,5 +1,5 @@
-"""Specifications of simoffice.calibration.fitting: distribution fits, censored patience, Kaplan–Meier,
-arrival profiles and holidays.
+"""Specifications of simoffice.calibration.fitting and .arrivals: distribution fits, censored patience,
+Kaplan–Meier, arrival profiles and holidays.
 
 Tolerances come from the sampling spread of the estimator itself (a parametric
 bootstrap or a standard error from the information), never from a pinned number.
@@ -14,10 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simoffice.model.distributions import Exponential, Gamma, Lognormal, Weibull, from_config
+from simoffice.calibration.arrivals import detect_holidays, fit_arrivals
 from simoffice.calibration.fitting import (
-    FAMILIES, MIN_FOR_TWO_PARAMETERS, detect_holidays, fit_arrivals, fit_durations, fit_patience, kaplan_meier,
+    FAMILIES,
+    MIN_FOR_TWO_PARAMETERS,
+    fit_durations,
+    fit_patience,
+    kaplan_meier,
 )
+from simoffice.model.distributions import Exponential, Gamma, Lognormal, Weibull, from_config
 
 N = 2000
 BOOTSTRAP = 60

@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 import simoffice
+from simoffice.errors import RunInterrupted
 from simoffice.run import runner
 from simoffice.run.pages import PAGE_WRITERS
-from simoffice.errors import RunInterrupted
 
 import networks as N
 

@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 import simoffice
-from simoffice.config.compose import config_hash
 from simoffice.config.build import build_spec
-from simoffice.errors import InvariantError
+from simoffice.config.compose import config_hash
 from simoffice.engine.expert import Case, Expert
 from simoffice.engine.invariants import Invariants
 from simoffice.engine.office import OfficeModel
+from simoffice.errors import InvariantError
 from simoffice.model.timetable import clock
 
 import networks as N

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from simoffice.measures import theory
+from simoffice.measures.erlang_a import erlang_a
 from simoffice.measures.intervals import t_interval
 
 import networks as N
@@ -72,7 +72,7 @@ def calls_by_replication(res):
 
 def test_phone_abandonment_and_wait_match_erlang_a(phone_run):
     """M/M/2+M: P(abandon) and E[Wq] over all callers match the exact Erlang A solution."""
-    exact = theory.erlang_a(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN)
+    exact = erlang_a(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN)
     by_rep = calls_by_replication(phone_run)
     assert_covers(by_rep["outcome"].apply(lambda o: float((o == "reneged").mean())), exact.abandon_prob,
                   "P(abandon)")

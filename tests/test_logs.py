@@ -1,4 +1,4 @@
-"""Specifications of simoffice.calibration.logs: reading, checking and writing queue-system logs.
+"""Specifications of simoffice.calibration.logs and .simulated_logs: reading, checking and writing queue-system logs.
 
 A bad log is refused with one message naming the column and the first offending
 row (rows count from 1 after the header); odd rows are counted and reported with
@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simoffice.calibration.logs import LogError, read_log
+from simoffice.calibration.simulated_logs import call_log_from_results, ticket_log_from_results, write_log
+
 from networks import network, simulate
-from simoffice.calibration.logs import LogError, call_log_from_results, read_log, ticket_log_from_results, write_log
 
 HEADER = ["ticket_id", "office", "service", "channel", "issued_at", "called_at", "service_end", "desk", "outcome",
           "client_id"]

@@ -1,4 +1,5 @@
-"""Specifications of simoffice.measures.metrics: interval occupancy, summary measures and time series.
+"""Specifications of simoffice.measures.metrics, .tally, .occupancy and .timeseries: interval occupancy,
+summary measures and time series.
 
 The logs here are written by hand with the column names and outcome/status codes
 of simoffice.engine.recorder, and every expected value is computed by hand.
@@ -11,12 +12,25 @@ import math
 import numpy as np
 import pytest
 
-from simoffice.measures import metrics
-from simoffice.measures.metrics import MEASURES, occupancy, timeseries
 from simoffice.engine.recorder import (
-    ABANDONED, BUNDLE_COLUMNS, CLOSED, CONTACT_COLUMNS, DUTY_COLUMNS, IN_SERVICE_AT_END, OPEN,
-    RENEGED, SENT_AWAY, SERVED, SETTLED, WAITING_AT_END,
+    ABANDONED,
+    BUNDLE_COLUMNS,
+    CLOSED,
+    CONTACT_COLUMNS,
+    DUTY_COLUMNS,
+    IN_SERVICE_AT_END,
+    OPEN,
+    RENEGED,
+    SENT_AWAY,
+    SERVED,
+    SETTLED,
+    WAITING_AT_END,
 )
+from simoffice.measures import metrics
+from simoffice.measures.metrics import MEASURES
+from simoffice.measures.occupancy import occupancy, overtime
+from simoffice.measures.tally import _firsts, client_tally
+from simoffice.measures.timeseries import timeseries
 
 NAN = float("nan")
 WEEK = 10080.0
@@ -325,8 +339,6 @@ def test_timeseries_keeps_offices_apart_and_clips_to_the_window():
 def test_overtime_counts_only_desk_time_after_closing():
     """A shift overrun while the office is open is not overtime; serving after closing is;
     a shift scheduled past closing is not; the window clips."""
-    from simoffice.measures.metrics import overtime
-
     opening = [np.array([[0.0, 600.0], [1440.0, 2040.0]])]  # two days, 00:00–10:00
     duty = columns(DUTY_COLUMNS, [
         dict(start_min=100, end_min=420, scheduled_end_min=400),      # overrun while open: 0
@@ -339,8 +351,6 @@ def test_overtime_counts_only_desk_time_after_closing():
 
 
 def test_runs_of_equal_values_begin_where_the_sorted_value_changes():
-    from simoffice.measures.metrics import _firsts
-
     assert _firsts(np.array([1, 1, 2, 3, 3, 3], dtype=np.int64)).tolist() == [0, 2, 3]
     assert _firsts(np.array([7], dtype=np.int64)).tolist() == [0]
     assert _firsts(np.array([], dtype=np.int64)).tolist() == []
@@ -364,8 +374,8 @@ def test_a_tally_without_its_bundles_is_the_tally_of_the_contacts_alone():
     (what a split by channel computes)."""
     contacts, bundles, _ = hand_log()
     args = ((W0, W1), np.full(6, TARGET), np.array([True]))
-    whole = metrics.client_tally(contacts, bundles, *args, exact=True)
-    alone = metrics.client_tally(contacts, None, *args, exact=True)
+    whole = client_tally(contacts, bundles, *args, exact=True)
+    alone = client_tally(contacts, None, *args, exact=True)
     assert whole.bundles and whole.n_ended > 0
     assert metrics.client_results(whole.without_bundles(), (W0, W1)) == metrics.client_results(alone, (W0, W1))
     assert whole.without_bundles().n_ended == 0

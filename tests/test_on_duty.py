@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from simoffice.calibration.on_duty import (
-    BINS, STAFF_BIN_MIN, ShiftDef, desk_spans, fit_desk_groups, fit_staff, group_name, scheduled, shifts_from_config,
+    BINS,
+    STAFF_BIN_MIN,
+    ShiftDef,
+    desk_spans,
+    fit_desk_groups,
+    fit_staff,
+    group_name,
+    scheduled,
+    shifts_from_config,
 )
 
 FIVE_DAY = shifts_from_config({

@@ -6,12 +6,19 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simoffice.config.build import _profile
+from simoffice.config.catalogue import profile as build_profile
+from simoffice.config.network_schema import ProfileConfig
+from simoffice.config.strict import section
 from simoffice.model.profile import ArrivalProfile
 from simoffice.vocabulary import DAY, WEEK
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 CONFIDENCE = 0.9999  # per-count Poisson interval; fixed seeds make each check deterministic
+
+
+def from_config(cfg: dict) -> ArrivalProfile:
+    """The profile a network's ``arrival_profile`` block describes."""
+    return build_profile(section(cfg, ProfileConfig, "network.arrival_profile"))
 
 
 def poisson_interval(mean: float) -> tuple[float, float]:
@@ -107,7 +114,7 @@ def test_sample_is_reproducible_from_the_generator():
 
 def test_one_minute_bins_from_config():
     """A bin_min = 1 profile (Tuesdays 10:00-11:00 only) puts every arrival in that hour, spread over it."""
-    profile = _profile({"bin_min": 1, "start": "10:00", "time_of_day": [1] * 60, "weekdays": {"tue": 1}})
+    profile = from_config({"bin_min": 1, "start": "10:00", "time_of_day": [1] * 60, "weekdays": {"tue": 1}})
     assert profile.bin_min == 1
     assert profile.weights.shape == (7, 1440)
     assert profile.weights.sum() == pytest.approx(1.0)
@@ -245,7 +252,7 @@ def test_time_in_window_uses_the_weekday_of_the_windows_day():
 
 def test_time_in_window_with_one_minute_bins():
     """With bin_min = 1 the quantile is exact to the minute structure (flat hour: u = 0.25 is 10:15)."""
-    p = _profile({"bin_min": 1, "start": "10:00", "time_of_day": [1] * 60, "weekdays": {"tue": 1}})
+    p = from_config({"bin_min": 1, "start": "10:00", "time_of_day": [1] * 60, "weekdays": {"tue": 1}})
     tue = 1 * DAY  # start weekday Monday
     assert p.time_in_window(0.25, tue + 480, tue + 1020, MON) == pytest.approx(tue + 615)
     assert p.time_in_window(0.0, tue + 480, tue + 1020, MON) == pytest.approx(tue + 600)

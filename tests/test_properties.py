@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 
 import simoffice
 from simoffice.config.build import build_spec
-from simoffice.engine.replication import ClientFactory, office_timetable
+from simoffice.engine.clients import ClientFactory
+from simoffice.engine.replication import office_timetable
 
 import networks as N
 from conftest import assert_same_measures

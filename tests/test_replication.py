@@ -10,9 +10,10 @@ import pytest
 
 import simoffice
 from simoffice.config.build import build_spec
+from simoffice.engine.clients import ClientFactory
 from simoffice.engine.recorder import OUTCOMES
-from simoffice.model.spec import CHANNELS, WALK_IN
-from simoffice.engine.replication import ClientFactory, office_timetable, simulate_replication
+from simoffice.engine.replication import office_timetable, simulate_replication
+from simoffice.model.channels import CHANNELS, WALK_IN
 from simoffice.vocabulary import DAY
 
 from conftest import simulate
@@ -198,7 +199,7 @@ def test_clients_who_renege_come_back_another_day_with_their_return_probability(
 def test_streams_are_the_spawn_tree_of_one_seed_sequence_jumped_by_week():
     """Replication r, zone z, source k is the PCG64 generator of
     SeedSequence(seed).spawn(…)[r].spawn(…)[z].spawn(…)[k]; week w is it jumped w times (PCG64.jumped)."""
-    from simoffice.engine.replication import SOURCES, stream
+    from simoffice.engine.streams import SOURCES, stream
 
     spec = build_spec(simoffice.compose("run.seed=99"))
     tree = np.random.SeedSequence(99).spawn(3)[2].spawn(len(spec.zones))[1].spawn(len(SOURCES))[3]
@@ -209,7 +210,7 @@ def test_streams_are_the_spawn_tree_of_one_seed_sequence_jumped_by_week():
 def test_a_zones_streams_are_made_once_and_give_every_week_its_own_numbers():
     """The client factory's streams, made once per source, give each week what
     stream() gives it, whatever was drawn before and in any order of weeks."""
-    from simoffice.engine.replication import stream
+    from simoffice.engine.streams import stream
 
     spec = build_spec(simoffice.compose("run.seed=5"))
     factory = ClientFactory(spec, 1, 2, 0)
@@ -243,7 +244,8 @@ def test_a_change_to_one_attribute_leaves_the_other_draws_alone(change):
             if "patience" not in change:
                 assert a.patience(v, WALK_IN) == b.patience(v, WALK_IN)
             if "service_time" not in change:
-                assert (a.service_time(0, v, WALK_IN), a.missing(0, v)) == (b.service_time(0, v, WALK_IN), b.missing(0, v))
+                assert (a.service_time(0, v, WALK_IN), a.missing(0, v)) == \
+                    (b.service_time(0, v, WALK_IN), b.missing(0, v))
 
 
 def test_a_new_service_time_distribution_keeps_each_clients_quantile():
@@ -334,7 +336,7 @@ def test_a_renege_noticed_late_still_brings_the_client_back():
 
 def test_draws_are_copied_flat_in_row_order_whatever_the_layout():
     """A transposed view, booleans and an empty batch (a week with no client) flatten in row order."""
-    from simoffice.engine.replication import _flat
+    from simoffice.engine.clients import _flat
 
     view = np.arange(6.0).reshape(2, 3).T
     assert _flat(view).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]

@@ -10,14 +10,8 @@ import pandas as pd
 import plotly.offline
 import pytest
 
-from simoffice.reports.report import (
-    TITLE_QUEUE,
-    TITLE_UTIL,
-    TITLE_VISITS,
-    TITLE_WAIT,
-    build_report_html,
-    write_report,
-)
+from simoffice.reports.report import build_report_html, write_report
+from simoffice.reports.run_figures import TITLE_QUEUE, TITLE_UTIL, TITLE_VISITS, TITLE_WAIT
 
 EVIL = "<script>alert(1)</script>"
 OFFICES = ["North & Co", EVIL]
@@ -205,13 +199,9 @@ from omegaconf import OmegaConf  # noqa: E402
 
 import simoffice  # noqa: E402
 from simoffice.measures.coverage import zone_coverage  # noqa: E402
-from simoffice.reports.report import (  # noqa: E402
-    HEAD_CHANNELS,
-    HEAD_SEGMENTS,
-    HEAD_ZONES,
-    TITLE_CHANNELS,
-    _num,
-)
+from simoffice.reports.channels import HEAD_CHANNELS, TITLE_CHANNELS  # noqa: E402
+from simoffice.reports.equity import HEAD_SEGMENTS, HEAD_ZONES  # noqa: E402
+from simoffice.reports.kit import num  # noqa: E402
 
 SMALL_RUN = ("run.replications=3", "run.jobs=1", "run.progress=false", "run.weeks=3", "run.drain_weeks=1",
              "run.check_invariants=true")
@@ -279,12 +269,12 @@ def test_channel_section(regional, regional_page):
     target = regional.spec.run.service_level_target_min
     for ch, ms in channels.items():
         contacts, _, wait, p90, sl, tgt, ab = rows[labels[ch]]
-        assert contacts == _num(ms["contacts_per_week"]["mean"])
+        assert contacts == num(ms["contacts_per_week"]["mean"])
         if ch == "online":
             assert (wait, sl, tgt, ab) == ("–", "–", "no queue", "–")
             continue
-        assert wait == _num(ms["wait_mean_min"]["mean"]) and p90 == _num(ms["wait_p90_min"]["mean"])
-        assert sl == _num(100 * ms["service_level"]["mean"]) and ab == _num(100 * ms["abandonment_rate"]["mean"])
+        assert wait == num(ms["wait_mean_min"]["mean"]) and p90 == num(ms["wait_p90_min"]["mean"])
+        assert sl == num(100 * ms["service_level"]["mean"]) and ab == num(100 * ms["abandonment_rate"]["mean"])
         assert tgt == (f"{regional.spec.phone.target_min * 60:g} s" if ch == "phone" else f"{target:g} min")
     # One sentence of the summary on top gives the shares of contacts by channel.
     total = sum(ms["contacts_per_week"]["mean"] for ms in channels.values())
@@ -303,11 +293,11 @@ def test_segment_section(regional, regional_page):
     assert set(rows) == {name.replace("_", " ") for name in segments}
     for name, ms in segments.items():
         cells = rows[name.replace("_", " ")]
-        assert cells[1] == _num(ms["wait_mean_min"]["mean"])
-        assert cells[2] == _num(100 * ms["service_level"]["mean"])
-        assert cells[4] == _num(ms["visits_per_bundle_mean"]["mean"])
-        assert cells[5] == _num(100 * ms["one_visit_resolution"]["mean"])
-        assert cells[6] == _num(ms["travel_min_per_bundle"]["mean"])
+        assert cells[1] == num(ms["wait_mean_min"]["mean"])
+        assert cells[2] == num(100 * ms["service_level"]["mean"])
+        assert cells[4] == num(ms["visits_per_bundle_mean"]["mean"])
+        assert cells[5] == num(100 * ms["one_visit_resolution"]["mean"])
+        assert cells[6] == num(ms["travel_min_per_bundle"]["mean"])
     # Equity in plain language: "Pensioners wait 2.7 min longer on average than disabled (2.1–3.3)".
     gap = regional.summary["equity"]["segment"]["wait_mean_min"]
     g = gap["gap"]
@@ -331,13 +321,13 @@ def test_zone_section(regional, regional_page):
         pop, rural, nearest, minutes, covered, travel, wait = rows[zone.name]
         assert pop == f"{zone.population:,.0f}" and rural == ("yes" if zone.rural else "no")
         unit, best = min(((u, t) for u, t in zone.travel if spec.offices[u].physical), key=lambda x: x[1])
-        assert nearest.startswith(spec.offices[unit].name) and minutes == _num(best)
+        assert nearest.startswith(spec.offices[unit].name) and minutes == num(best)
         assert nearest.endswith("(mobile office)") == (spec.offices[unit].kind == "mobile")
         cov = g[(g["group"] == zone.name) & (g["measure"] == "coverage_within_min")]["value"].mean()
-        assert covered == _num(100 * cov) == _num(100 * per_zone[z])
+        assert covered == num(100 * cov) == num(100 * per_zone[z])
         rows_z = g[g["group"] == zone.name]
-        assert travel == _num(rows_z[rows_z["measure"] == "travel_min_per_bundle"]["value"].mean())
-        assert wait == _num(rows_z[rows_z["measure"] == "wait_mean_min"]["value"].mean())
+        assert travel == num(rows_z[rows_z["measure"] == "travel_min_per_bundle"]["value"].mean())
+        assert wait == num(rows_z[rows_z["measure"] == "wait_mean_min"]["value"].mean())
     assert any(r[2].endswith("(mobile office)") for r in rows.values())
     assert f"open within {spec.run.coverage_target_min:g} min (%)" in section
     # The largest gaps between zones, in plain language.
@@ -362,7 +352,7 @@ def test_expert_centre_lines(regional, regional_page):
     m = regional.summary["measures"]
     means = _measure_means(regional_page)
     for key in ("expert_cases_per_week", "expert_turnaround_days", "expert_backlog"):
-        assert means[key] == _num(m[key]["mean"])
+        assert means[key] == num(m[key]["mean"])
     assert f"The expert centre received {m['expert_cases_per_week']['mean']:.1f} cases a week" \
         in _summary_text(regional_page)
     # Every measure with a value has its row, and no row lacks a value.

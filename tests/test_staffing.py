@@ -17,12 +17,17 @@ import yaml
 import simoffice
 from simoffice.config.build import build_spec, weekly_staff_hours
 from simoffice.errors import ConfigError
-from simoffice.studies.staffing import (
-    StaffingParams, _blocks, _decide, _lookup, _units, block_service_levels, erlang_guess, search_staffing,
-    searchpath, staffing_params,
+from simoffice.reports.staffing import build_staffing_html
+from simoffice.studies.staffing import search_staffing, searchpath, staffing_params
+from simoffice.studies.staffing_blocks import (
+    block_lookup,
+    block_service_levels,
+    erlang_guess,
+    searched_units,
+    unit_blocks,
 )
 from simoffice.studies.staffing_configs import mmc_as_explicit, split
-from simoffice.reports.staffing import build_staffing_html
+from simoffice.studies.staffing_rounds import decide
 
 QUIET = ("run.jobs=1", "run.progress=false")
 # M/M/c with a = λ/μ = 1.5 and a target of 75 % within 0.5 min: Erlang C asks for 3 desks
@@ -72,24 +77,24 @@ def test_a_round_moves_a_block_only_on_clear_evidence():
     """Clear miss: +1; interval over the target: −1; an interval across it: the count stays."""
     staff = np.array([4, 4, 4, 4])
     levels = _levels([0.60, 0.95, 0.78, 0.84], [0.55, 0.90, 0.70, 0.75], [0.65, 0.99, 0.86, 0.93])
-    new = _decide(staff, levels, {}, np.array([1, 1, 1, 4]), 0.8)
+    new = decide(staff, levels, {}, np.array([1, 1, 1, 4]), 0.8)
     assert new.tolist() == [5, 3, 4, 4]
 
 
 def test_a_desk_taken_away_stays_away_only_while_the_block_is_clearly_above_the_target():
     tested: dict = {}
     floor = np.array([1])
-    assert _decide(np.array([4]), _levels([0.95], [0.9], [0.99]), tested, floor, 0.8).tolist() == [3]
+    assert decide(np.array([4]), _levels([0.95], [0.9], [0.99]), tested, floor, 0.8).tolist() == [3]
     # One desk less, still clearly above: one more less.
-    assert _decide(np.array([3]), _levels([0.90], [0.85], [0.95]), tested, floor, 0.8).tolist() == [2]
+    assert decide(np.array([3]), _levels([0.90], [0.85], [0.95]), tested, floor, 0.8).tolist() == [2]
     # Two desks less: the interval reaches below the target (mean above it): one desk back.
-    assert _decide(np.array([2]), _levels([0.82], [0.74], [0.90]), tested, floor, 0.8).tolist() == [3]
+    assert decide(np.array([2]), _levels([0.82], [0.74], [0.90]), tested, floor, 0.8).tolist() == [3]
     # At 3 again, clearly above: 2 has been tried, so 3 stays.
-    assert _decide(np.array([3]), _levels([0.90], [0.85], [0.95]), tested, floor, 0.8).tolist() == [3]
+    assert decide(np.array([3]), _levels([0.90], [0.85], [0.95]), tested, floor, 0.8).tolist() == [3]
 
 
 def test_a_block_with_no_contacts_keeps_its_count():
-    new = _decide(np.array([2]), _levels([np.nan], [np.nan], [np.nan]), {}, np.array([1]), 0.8)
+    new = decide(np.array([2]), _levels([np.nan], [np.nan], [np.nan]), {}, np.array([1]), 0.8)
     assert new.tolist() == [2]
 
 
@@ -114,9 +119,9 @@ def test_blocks_run_from_opening_and_the_last_one_is_cut_at_closing():
     """mon_thu opens 08:00–19:15: blocks 08:00–09:00 … 19:00–19:15 on Monday to Thursday;
     the contact centre is searched in its own hours (08:00–18:00, Monday to Friday)."""
     spec = build_spec(simoffice.compose("schedule=mon_thu"))
-    units = _units(spec, StaffingParams())
+    units = searched_units(spec, contact_centre=True)
     assert [u.name for u in units] == ["City centre", "Town centre", "Rural centre", "contact centre"]
-    blocks = _blocks(spec, units, 60)
+    blocks = unit_blocks(spec, units, 60)
     city = blocks[blocks["office"] == "City centre"]
     assert sorted(set(city["weekday"])) == ["mon", "thu", "tue", "wed"]
     monday = city[city["weekday"] == "mon"]
@@ -127,8 +132,8 @@ def test_blocks_run_from_opening_and_the_last_one_is_cut_at_closing():
 
 
 def test_desk_groups_keep_a_desk_each_only_when_their_skills_differ():
-    one_stop = _units(build_spec(simoffice.compose("design=one_stop")), StaffingParams())
-    siloed = _units(build_spec(simoffice.compose("design=siloed")), StaffingParams())
+    one_stop = searched_units(build_spec(simoffice.compose("design=one_stop")), contact_centre=True)
+    siloed = searched_units(build_spec(simoffice.compose("design=siloed")), contact_centre=True)
     assert not any(any(u.required) for u in one_stop)  # cross-trained: every desk has every skill
     city = next(u for u in siloed if u.name == "City centre")
     assert city.required == (True, True) and city.weights == (200.0, 110.0)
@@ -175,9 +180,9 @@ def test_on_mmc_the_staffing_meets_the_target_and_one_desk_less_does_not(mmc_sea
     fewer = simoffice.simulate(simoffice.compose(*MMC, "network.servers=2"), progress=False)
     assert fewer.summary["measures"]["service_level"]["ci_high"] < MMC_LEVEL
     spec = fewer.spec
-    units = _units(spec, StaffingParams())
-    blocks = _blocks(spec, units, 360)
-    levels = block_service_levels(fewer.contacts, units, _lookup(blocks, len(units)), len(blocks))
+    units = searched_units(spec, contact_centre=True)
+    blocks = unit_blocks(spec, units, 360)
+    levels = block_service_levels(fewer.contacts, units, block_lookup(blocks, len(units)), len(blocks))
     assert (levels["mean"] < MMC_LEVEL).all()
     # The search itself tried one desk less in every block and gave it back.
     tried = mmc_search.rounds[mmc_search.rounds["staff"] == 2]

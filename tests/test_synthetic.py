@@ -17,12 +17,13 @@ import pytest
 from omegaconf import OmegaConf
 
 import simoffice
-from simoffice.config import synthetic
+from simoffice.config import geography, synthetic
 from simoffice.config.build import build_spec, weekly_staff_hours
+from simoffice.config.network_schema import NetworkConfig, SyntheticNetworkConfig
+from simoffice.config.strict import network_section
 from simoffice.errors import ConfigError
-from simoffice.run.runner import run_one
-from simoffice.config.schema import NetworkConfig
 from simoffice.model.spec import CONTACT_CENTRE, MOBILE_OFFICE, OFFICE, VIDEO_CENTRE
+from simoffice.run.runner import run_one
 
 SYNTHETIC = ("network=synthetic",)
 NATIONAL = ("network=synthetic", "network.offices=80", "network.zones=240", "network.population=5000000")
@@ -41,9 +42,14 @@ def config(*overrides: str) -> dict:
     return copy.deepcopy(_composed(tuple(overrides)))
 
 
+def typed_network(*overrides: str) -> SyntheticNetworkConfig:
+    """The ``network`` of ``network=synthetic`` with ``overrides``, typed by its schema."""
+    return network_section(config(*SYNTHETIC, *overrides)["network"])
+
+
 def generated(*overrides: str) -> dict:
     """The explicit network generated from ``network=synthetic`` with ``overrides``."""
-    return synthetic.generate(config(*SYNTHETIC, *overrides)["network"], SHIFTS)
+    return synthetic.generate(typed_network(*overrides), SHIFTS)
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,8 +81,8 @@ def test_another_seed_generates_another_network():
 
 def test_the_run_seed_does_not_change_the_network():
     """run.seed draws clients, not the network."""
-    a = synthetic.generate(config(*SYNTHETIC, "run.seed=1")["network"], SHIFTS)
-    b = synthetic.generate(config(*SYNTHETIC, "run.seed=2")["network"], SHIFTS)
+    a = synthetic.generate(typed_network("run.seed=1"), SHIFTS)
+    b = synthetic.generate(typed_network("run.seed=2"), SHIFTS)
     assert a == b
 
 
@@ -114,7 +120,7 @@ def test_every_zone_reaches_a_service_point():
     for zone in s.zones:
         offices = [u for u, _ in zone.travel if s.offices[u].kind == OFFICE]
         assert len(offices) == 3, zone.name
-        assert all(minutes >= synthetic.MIN_TRAVEL_MIN for _, minutes in zone.travel)
+        assert all(minutes >= geography.MIN_TRAVEL_MIN for _, minutes in zone.travel)
 
 
 def test_zone_populations_sum_to_the_population_parameter():

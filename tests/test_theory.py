@@ -1,4 +1,4 @@
-"""Specifications of the closed-form queueing oracles in simoffice.measures.theory.
+"""Specifications of the closed-form queueing oracles in simoffice.measures.theory and .erlang_a.
 
 Every expected value here comes from an independent source: textbook special
 cases, the direct factorial formula in exact rational arithmetic, a linear
@@ -13,13 +13,20 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from simoffice.measures import erlang_a as erlang_a_module
 from simoffice.measures import theory
+from simoffice.measures.erlang_a import ErlangA, erlang_a
 from simoffice.measures.theory import (
-    ErlangA, bundle_visits_all_needs, bundle_visits_one_need, erlang_a, erlang_c,
-    erlang_c_service_level, erlang_c_staffing, erlang_c_wait_mean,
-    erlang_c_wait_tail, square_root_staffing, utilisation,
+    bundle_visits_all_needs,
+    bundle_visits_one_need,
+    erlang_c,
+    erlang_c_service_level,
+    erlang_c_staffing,
+    erlang_c_wait_mean,
+    erlang_c_wait_tail,
+    square_root_staffing,
+    utilisation,
 )
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -341,5 +348,6 @@ def test_invalid_arguments_raise_value_error_naming_the_parameter(call, name):
 
 def test_module_exports_what_it_documents():
     """Every name in __all__ exists and has a docstring."""
-    for name in theory.__all__:
-        assert getattr(theory, name).__doc__
+    for module in (theory, erlang_a_module):
+        for name in module.__all__:
+            assert getattr(module, name).__doc__

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from simoffice.measures import theory
+from simoffice.measures.erlang_a import erlang_a
 from simoffice.vocabulary import DAY
 
 from conftest import assert_covers, per_replication, simulate
@@ -74,7 +75,7 @@ def erlang_a_run():
 def test_erlang_a_waiting_and_abandonment(erlang_a_run):
     """M/M/5+M: P(wait > 0) and the abandonment share match the exact birth–death solution."""
     res = erlang_a_run
-    exact = theory.erlang_a(5, 0.5, 0.1, 0.05)
+    exact = erlang_a(5, 0.5, 0.1, 0.05)
     t = in_window_tickets(res)
     by_rep = t.groupby("replication", observed=True)
     assert_covers(by_rep["wait_min"].apply(lambda w: float((w > 0).mean())), exact.p_wait, "P(wait > 0)")

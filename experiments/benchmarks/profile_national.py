@@ -22,7 +22,12 @@ from collections import defaultdict
 # What each module of the engine does, for the summary.
 PARTS = {
     "journey.py": "client journey (channels, choices, contacts)",
+    "choice.py": "client journey (channels, choices, contacts)",
+    "contacts.py": "client journey (channels, choices, contacts)",
+    "reach.py": "client journey (channels, choices, contacts)",
     "office.py": "units: queues and desks",
+    "clients.py": "drawing clients, building the run",
+    "streams.py": "drawing clients, building the run",
     "replication.py": "drawing clients, building the run",
     "clock.py": "event loop and scheduled calls",
     "profile.py": "arrival profile (times of day)",

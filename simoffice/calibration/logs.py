@@ -11,9 +11,8 @@ the source row of every record, together with the rows that are merely odd
 distort). A log that cannot be read raises :class:`LogError`, which names the
 column, the first offending row, what was expected and what was found.
 
-:func:`ticket_log_from_results` and :func:`call_log_from_results` go the other
-way: they write a simulated run's contacts in these formats (real timestamps
-from ``run.start_date``), for round-trip tests and sample logs.
+:mod:`simoffice.calibration.simulated_logs` goes the other way: it writes a
+simulated run's contacts in these formats, for round-trip tests and sample logs.
 
 Rows are numbered from 1 for the first record after the header (so row ``n`` of
 a CSV file is its line ``n + 1``).
@@ -30,11 +29,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from simoffice.files import atomic_write
-
 __all__ = [
     "LogError", "Described", "OddRows", "Log", "TICKET_COLUMNS", "CALL_COLUMNS", "TICKET_OUTCOMES", "read_log",
-    "ticket_log_from_results", "call_log_from_results", "write_log",
 ]
 
 # column -> (required, what it holds). The order is the export's column order.
@@ -303,6 +299,21 @@ def _duplicates(log: Log, ids: pd.Series, column: str) -> np.ndarray:
 
 
 def _tickets(raw: pd.DataFrame, source: str, timezone: str | None, time_format: str | None) -> Log:
+    frame, has_client_ids = _ticket_frame(raw, timezone, time_format)
+    log = Log("tickets", source, frame, has_client_ids=has_client_ids)
+    keep = _duplicates(log, frame["ticket_id"], "ticket_id")
+    _mark_odd_tickets(log, frame, keep)
+    log.frame = frame[keep].reset_index(drop=True)
+    return log
+
+
+def _ticket_frame(raw: pd.DataFrame, timezone: str | None, time_format: str | None) -> tuple[pd.DataFrame, bool]:
+    """The tickets' checked columns as a frame with waits and service times in minutes,
+    and whether the log has client ids.
+
+    Raises:
+        LogError: a missing value, a value that cannot be parsed, or times out of order.
+    """
     ids = _text(raw, "ticket_id")
     _empty_row(ids, "ticket_id", "a ticket id")
     office = _text(raw, "office")
@@ -326,7 +337,6 @@ def _tickets(raw: pd.DataFrame, source: str, timezone: str | None, time_format: 
     _not_before(called, issued, "called_at", "issued_at")
     _not_before(ended, called, "service_end", "called_at")
     _not_before(ended, issued, "service_end", "issued_at")
-    desk = _text(raw, "desk")
     client = _text(raw, "client_id") if "client_id" in raw.columns else None
     frame = pd.DataFrame({
         "row": np.arange(1, len(raw) + 1),
@@ -338,14 +348,17 @@ def _tickets(raw: pd.DataFrame, source: str, timezone: str | None, time_format: 
         "issued": issued,
         "called": called,
         "ended": ended,
-        "desk": desk.replace({"": None}),
+        "desk": _text(raw, "desk").replace({"": None}),
         "outcome": outcome.astype(str),
     })
     frame["wait_min"] = _minutes(frame["called"], frame["issued"])
     frame["service_min"] = np.where(served, _minutes(frame["ended"], frame["called"]), np.nan)
-    log = Log("tickets", source, frame, has_client_ids=client is not None and bool((client != "").any()))
-    keep = _duplicates(log, frame["ticket_id"], "ticket_id")
-    # What each fit may use, and the odd rows it may not.
+    return frame, client is not None and bool((client != "").any())
+
+
+def _mark_odd_tickets(log: Log, frame: pd.DataFrame, keep: np.ndarray) -> None:
+    """Set what each fit may use (``service_ok``, ``wait_ok``) and count the odd rows it may not."""
+    served = (frame["outcome"] == "served").to_numpy()
     frame["service_ok"] = served & keep
     frame["wait_ok"] = frame["outcome"].isin(["served", "reneged", "sent_away"]).to_numpy() & keep
     rows = frame["row"].to_numpy()
@@ -367,9 +380,6 @@ def _tickets(raw: pd.DataFrame, source: str, timezone: str | None, time_format: 
     log.add_odd("tickets called on another day than issued", rows[other_day & keep],
                 "left out of the patience fit")
     frame.loc[unknown | other_day, "wait_ok"] = False
-    frame = frame[keep].reset_index(drop=True)
-    log.frame = frame
-    return log
 
 
 def _calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format: str | None) -> Log:
@@ -419,93 +429,3 @@ def _calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format: st
     frame.loc[zero, "service_ok"] = False
     log.frame = frame[keep].reset_index(drop=True)
     return log
-
-
-# ---------------------------------------------------------------------- writing
-
-
-def _timestamps(results: Any, minutes: np.ndarray) -> pd.Series:
-    start = pd.Timestamp(results.summary["meta"]["start_date"])
-    return (start + pd.to_timedelta(np.asarray(minutes, dtype=float), unit="min")).round("s")
-
-
-def _rows(results: Any, replication: int, window: bool, channels: tuple[str, ...]) -> pd.DataFrame:
-    c = results.contacts
-    sel = (c["replication"] == replication).to_numpy() & c["channel"].astype(str).isin(channels).to_numpy()
-    if window:
-        sel &= c["in_window"].to_numpy(dtype=bool)
-    return c[sel].sort_values(["arrival_min", "bundle", "visit"], kind="stable").reset_index(drop=True)
-
-
-def _desk_labels(rows: pd.DataFrame) -> pd.Series:
-    """``"<desk group> <n>"``: desks numbered from 1 within their group."""
-    labels = pd.Series([None] * len(rows), index=rows.index, dtype=object)
-    served = rows["desk"].to_numpy() >= 0
-    if not served.any():
-        return labels
-    part = rows.loc[served, ["office", "desk_group", "desk"]].astype({"office": str, "desk_group": str})
-    rank = part.groupby(["office", "desk_group"])["desk"].rank(method="dense").astype(int)
-    labels[served] = part["desk_group"] + " " + rank.astype(str)
-    return labels
-
-
-def ticket_log_from_results(results: Any, replication: int = 0, window: bool = True) -> pd.DataFrame:
-    """The tickets of one replication in the ticket-log format.
-
-    Timestamps are ``run.start_date`` plus the simulated minutes, rounded to the
-    second. Tickets at offices and mobile offices that were served, reneged
-    (``called_at`` is when the client left), sent away at closing, or booked and
-    not kept (``no_show``) are written; tickets still open at the end of the run
-    are not. ``client_id`` is the bundle: a client's tickets for the needs of
-    one life event. ``window``: only tickets issued in the measured window
-    (after the warm-up, before new bundles stop), as a log of ordinary weeks.
-    """
-    rows = _rows(results, replication, window, ("walk_in", "appointment", "mobile"))
-    outcome = rows["outcome"].astype(str)
-    rows = rows[outcome.isin(TICKET_OUTCOMES).to_numpy()].reset_index(drop=True)
-    outcome = rows["outcome"].astype(str)
-    served = (outcome == "served").to_numpy()
-    issued = _timestamps(results, rows["arrival_min"])
-    left = np.where(outcome.isin(["reneged", "sent_away"]).to_numpy(), rows["end_min"], np.nan)
-    called = _timestamps(results, np.where(served, rows["start_min"], left))
-    ended = _timestamps(results, np.where(served, rows["end_min"], np.nan))
-    channel = rows["channel"].astype(str).replace({"mobile": "walk_in"})
-    return pd.DataFrame({
-        "ticket_id": [f"T{i:06d}" for i in range(1, len(rows) + 1)],
-        "office": rows["office"].astype(str),
-        "service": rows["service"].astype(str),
-        "channel": channel,
-        "issued_at": issued,
-        "called_at": called,
-        "service_end": ended,
-        "desk": _desk_labels(rows),
-        "outcome": outcome,
-        "client_id": [f"C{b:06d}" for b in rows["bundle"]],
-    })
-
-
-def call_log_from_results(results: Any, replication: int = 0, window: bool = True) -> pd.DataFrame:
-    """The contact centre's calls of one replication in the call-log format
-    (answered = served, abandoned = reneged; calls still open at the end are left out)."""
-    rows = _rows(results, replication, window, ("phone",))
-    outcome = rows["outcome"].astype(str)
-    rows = rows[outcome.isin(["served", "reneged"]).to_numpy()].reset_index(drop=True)
-    answered = (rows["outcome"].astype(str) == "served").to_numpy()
-    return pd.DataFrame({
-        "call_id": [f"K{i:06d}" for i in range(1, len(rows) + 1)],
-        "arrived_at": _timestamps(results, rows["arrival_min"]),
-        "answered_at": _timestamps(results, np.where(answered, rows["start_min"], np.nan)),
-        "abandoned_at": _timestamps(results, np.where(answered, np.nan, rows["end_min"])),
-        "ended_at": _timestamps(results, np.where(answered, rows["end_min"], np.nan)),
-        "agent": _desk_labels(rows),
-        "service": rows["service"].astype(str),
-    })
-
-
-def write_log(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a log as CSV (timestamps ``YYYY-MM-DD HH:MM:SS``, empty for none) or,
-    for a ``.parquet`` path, as parquet; atomically."""
-    path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return atomic_write(path, lambda p: frame.to_parquet(p, index=False))
-    return atomic_write(path, lambda p: frame.to_csv(p, index=False, date_format="%Y-%m-%d %H:%M:%S"))

@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from simoffice.vocabulary import WEEKDAYS
 from simoffice.model.timetable import parse_clock
-from simoffice.vocabulary import DAY
+from simoffice.vocabulary import DAY, WEEKDAYS
 
 STAFF_BIN_MIN = 15
 BINS = DAY // STAFF_BIN_MIN

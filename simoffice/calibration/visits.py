@@ -23,7 +23,7 @@ import pandas as pd
 from simoffice.vocabulary import DAY, WEEKDAYS, hhmm
 
 __all__ = ["ReturnsFit", "opening_hours", "outside_hours", "fit_returns", "arriving", "per_week", "minute_of_day",
-           "clock", "edge", "hours_text", "RETURN_WINDOW_DAYS"]
+           "edge", "hours_text", "RETURN_WINDOW_DAYS"]
 
 # Opening hours are rounded to the nearest quarter hour.
 ROUND_MIN = 15

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Sequence
 
 from simoffice.calibration import visits
-from simoffice.calibration.calibrate import (
-    DEFAULT_SCHEDULE, PROG, calibrate, format_summary, load_schedule, write_network,
-)
+from simoffice.calibration.calibrate import DEFAULT_SCHEDULE, PROG, calibrate, load_schedule
 from simoffice.calibration.logs import LogError, read_log
+from simoffice.calibration.network_yaml import write_network
+from simoffice.calibration.summary import format_summary
 from simoffice.reports.calibration import write_calibration_report
 from simoffice.vocabulary import DAY
 

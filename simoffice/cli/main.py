@@ -29,11 +29,11 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
-from simoffice.studies import sweep  # noqa: F401
-from simoffice.run import resume
 from simoffice.config.compose import CONFIG_DIR, config_hash
 from simoffice.errors import ConfigError, RunInterrupted
 from simoffice.measures.metrics import UNITS
+from simoffice.run import resume
+from simoffice.studies import sweep  # noqa: F401
 
 
 def fail(message: str, out_dir: Path | None = None, status: int = 2) -> None:
@@ -117,9 +117,13 @@ def format_channels(summary: dict) -> str:
 
 def arm_overrides(task_overrides: list[str], arms: dict) -> dict[str, list[str]]:
     """Each arm's overrides: the command line's (less Hydra's own and those an arm sets
-    itself), then the arm's."""
-    key = lambda o: o.split("=", 1)[0].lstrip("+~")
-    base = [o for o in task_overrides if not key(o).startswith(("hydra.", "compare."))]
+    itself), then the arm's. ``hydra.searchpath`` is kept, so an arm finds the same
+    configs as the command (a network of the user's own folder, a staffed network)."""
+    def key(o: str) -> str:
+        return o.split("=", 1)[0].lstrip("+~")
+
+    base = [o for o in task_overrides
+            if key(o) == "hydra.searchpath" or not key(o).startswith(("hydra.", "compare."))]
     out = {}
     for name, overrides in arms.items():
         own = {key(o) for o in overrides}
@@ -138,12 +142,13 @@ def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
              f"'compare.arms={{a:[\"design=siloed\"],b:[\"design=one_stop\"]}}' (got {list(arms)})", out_dir)
     started = time.perf_counter()
     try:
-        configs = {name: compose(*o) for name, o in arm_overrides(list(HydraConfig.get().overrides.task), arms).items()}
-        comparison = compare(configs, progress=False if cfg.run.get("quiet", False) else None)
+        given = HydraConfig.get().overrides
+        configs = {name: compose(*o) for name, o in arm_overrides([*given.hydra, *given.task], arms).items()}
+        comparison = compare(configs, progress=False if cfg.run.quiet else None)
     except ConfigError as err:
         fail(f"config error: {err}", out_dir)
     comparison.save(out_dir)
-    if cfg.run.get("quiet", False):
+    if cfg.run.quiet:
         print(out_dir)
         return None
     meta = comparison.arms[comparison.baseline].summary["meta"]
@@ -182,29 +187,19 @@ TASKS = ("simulate", "compare", "staffing_search")
 def run(cfg: DictConfig) -> float | None:
     """Simulate the composed config (or compare arms, or search staffing) and write
     the outputs; returns the mean wait (minutes) of a simulation."""
-    from simoffice.run.simulate import simulate
-
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
-    if hydra_cfg.mode == RunMode.MULTIRUN:
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    if multirun:
         # The sweep's jobs run in parallel: each runs its replications one after
         # another (run.jobs 0 means 1 here) and without a progress bar of its own.
         cfg.run.jobs = cfg.run.jobs or 1
         cfg.run.progress = False
-    quiet = bool(cfg.run.get("quiet", False))
-    if quiet:
+    if cfg.run.quiet:
         cfg.run.progress = False
     marker = resume.completed(out_dir)
     if marker is not None:
-        key = "hydra.sweep.dir" if hydra_cfg.mode == RunMode.MULTIRUN else "hydra.run.dir"
-        if not cfg.run.get("resume", False):
-            fail(f"{key}: expected a directory without earlier results (got '{out_dir}'; "
-                 f"run.resume=true skips complete runs)")
-        if cfg.task == "simulate" and resume.config_mismatch(marker, config_hash(cfg)):
-            fail(f"run.resume: expected the config of the complete run in '{out_dir}' (got another config: "
-                 f"hash {config_hash(cfg)} against {resume.stored_hash(marker)})")
-        print(f"  complete, skipped -> {out_dir}")
-        return resume.stored_wait(marker)
+        return skip_complete(cfg, marker, out_dir, "hydra.sweep.dir" if multirun else "hydra.run.dir")
     resume.remove_partial_files(out_dir)  # of an earlier attempt killed while writing
     try:
         if cfg.task == "compare":
@@ -215,6 +210,26 @@ def run(cfg: DictConfig) -> float | None:
         interrupted(err, out_dir, task=cfg.task.replace("_", " ").replace("compare", "comparison"))
     if cfg.task != "simulate":
         fail(f"config error: task: expected one of {list(TASKS)} (got '{cfg.task}')", out_dir)
+    return run_simulation(cfg, out_dir, multirun)
+
+
+def skip_complete(cfg: DictConfig, marker: Path, out_dir: Path, key: str) -> float | None:
+    """A directory that holds a complete run: with ``run.resume`` and the same config, the
+    run is skipped (its stored mean wait returned); otherwise the command stops."""
+    if not cfg.run.resume:
+        fail(f"{key}: expected a directory without earlier results (got '{out_dir}'; "
+             f"run.resume=true skips complete runs)")
+    if cfg.task == "simulate" and resume.config_mismatch(marker, config_hash(cfg)):
+        fail(f"run.resume: expected the config of the complete run in '{out_dir}' (got another config: "
+             f"hash {config_hash(cfg)} against {resume.stored_hash(marker)})")
+    print(f"  complete, skipped -> {out_dir}")
+    return resume.stored_wait(marker)
+
+
+def run_simulation(cfg: DictConfig, out_dir: Path, multirun: bool) -> float | None:
+    """Simulate the config, write its outputs and print its summary; returns the mean wait (minutes)."""
+    from simoffice.run.simulate import simulate
+
     started = time.perf_counter()
     try:
         results = simulate(cfg)
@@ -227,14 +242,14 @@ def run(cfg: DictConfig) -> float | None:
     except KeyboardInterrupt as err:
         interrupted(err, out_dir, total=results.spec.run.replications, writing=True)
     wait = results.summary["measures"]["wait_mean_min"]["mean"]
-    if quiet:
+    if cfg.run.quiet:
         print(out_dir)
         return wait
     meta = results.summary["meta"]
     print(f"simoffice {meta['version']}: network={meta['network']} schedule={meta['schedule']} "
           f"design={meta['design']}, {meta['replications']} replications × {meta['weeks']} weeks "
           f"in {time.perf_counter() - started:.1f} s")
-    if hydra_cfg.mode == RunMode.MULTIRUN:  # one line per job; the sweep's summary comes at the end
+    if multirun:  # one line per job; the sweep's summary comes at the end
         print(f"  mean wait {wait if wait is None else round(wait, 2)} min -> {out_dir}")
         return wait
     print(format_summary(results.summary))

@@ -8,35 +8,53 @@ wheel finds them without a source tree.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
 from omegaconf import DictConfig, OmegaConf
 
-from simoffice.config import schema  # noqa: F401  (registers the schema in Hydra's ConfigStore)
+from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the schema in Hydra's ConfigStore)
+from simoffice.config.strict import typed_config
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 # Run settings that change how a run goes, not its tables.
 NOT_HASHED = ("jobs", "progress", "quiet", "check_invariants", "resume")
 
 
-def compose(*overrides: str, config_name: str = "config") -> DictConfig:
+def compose(*overrides: str, config_name: str = "config", config_dir: str | os.PathLike | None = None) -> DictConfig:
     """Compose the project's configs with command-line style overrides.
 
     Example: ``compose("network=mmc", "network.servers=4", "run.replications=5")``.
 
+    ``config_dir``: a folder of the user's own configs, laid out as ``configs/``
+    (``network/NAME.yaml``, ``schedule/NAME.yaml``, …), searched before the shipped
+    ones, as ``simoffice --config-dir DIR`` does on the command line:
+    ``compose("network=my_office", config_dir="my_configs")``.
+
     Raises:
-        hydra.errors.ConfigCompositionException / omegaconf errors: an unknown
-        group option, key or a value of the wrong type.
+        ConfigError: an unknown group option, an unknown key (one added with
+            ``+key=value`` too) or a value of the wrong type, in one line.
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    if GlobalHydra.instance().is_initialized():
-        return hydra_compose(config_name=config_name, overrides=list(overrides))
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return hydra_compose(config_name=config_name, overrides=list(overrides))
+    if config_dir is not None:
+        overrides = (f"hydra.searchpath=['file://{Path(config_dir).resolve()}']", *overrides)
+    try:
+        if GlobalHydra.instance().is_initialized():
+            cfg = hydra_compose(config_name=config_name, overrides=list(overrides))
+        else:
+            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+                cfg = hydra_compose(config_name=config_name, overrides=list(overrides))
+    except Exception as ex:  # noqa: BLE001  (a config error in one line; anything else as it is)
+        err = hydra_errors.config_error(ex)
+        if err is None:
+            raise
+        raise err from ex
+    typed_config(cfg)  # keys Hydra lets in (+key=value, a network YAML without its schema) are refused here
+    return cfg
 
 
 def config_hash(cfg: DictConfig | Mapping[str, Any]) -> str:

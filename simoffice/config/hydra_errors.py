@@ -1,57 +1,77 @@
 """One-line messages for the config errors Hydra itself finds.
 
 Hydra refuses an unknown key, a value of the wrong type or an unknown group
-option while composing the config, and prints a message of several lines.
-:func:`one_line` rewrites those into the form of simoffice's own checks
-(``key: expected … (got …)``); anything else (a real bug) is left to Hydra's
-normal reporting. ``HYDRA_FULL_ERROR=1`` still shows the full stack trace.
+option while composing the config, and reports it in several lines.
+:func:`config_error` turns those into the :class:`~simoffice.errors.ConfigError`
+simoffice's own checks raise (``key: expected … (got …)``; an unknown key as
+``key: unknown key (did you mean …?)``, see :class:`~simoffice.config.strict.UnknownKey`):
+:func:`~simoffice.config.compose.compose` raises it, and :func:`install` makes
+the command line print it as one line. Anything else (a real bug) is left to
+Hydra's normal reporting; ``HYDRA_FULL_ERROR=1`` still shows the full stack trace.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from hydra._internal import utils as hydra_utils
 from hydra.errors import MissingConfigException, OverrideParseException
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError, ValidationError
 
+from simoffice.config.strict import UnknownKey
+from simoffice.errors import ConfigError
+
 TYPE_NAMES = {"Integer": "an integer", "Float": "a number", "bool": "true or false", "String": "a string"}
 
 
-def one_line(ex: BaseException) -> str | None:
-    """``key: expected … (got …)`` for a config error found by Hydra, or None."""
-    cause = ex.__cause__ or ex
-    full_key = getattr(cause, "full_key", None)
-    first = str(cause).splitlines()[0] if str(cause) else ""
-    if isinstance(cause, ValidationError) and full_key:
-        m = re.match(r"Value '(.*)' (?:of type '\w+' could not be converted to|is not a valid) (\w+)", first)
-        if m:
-            return f"{full_key}: expected {TYPE_NAMES.get(m.group(2), m.group(2))} (got {m.group(1)!r})"
-        return f"{full_key}: {first}"
-    if isinstance(cause, (ConfigAttributeError, ConfigKeyError)) and full_key:
-        key = full_key.rpartition(".")[2]
-        known = _fields(getattr(cause, "object_type", None))
-        expected = f"one of the keys {known}" if known else "a known key"
-        return f"{full_key}: expected {expected} (got unknown key {key!r})"
+def config_error(ex: BaseException) -> ConfigError | None:
+    """The ConfigError a Hydra or OmegaConf error stands for, or None if it is no config error."""
+    for err in _chain(ex):
+        full_key = getattr(err, "full_key", None)
+        if not full_key:
+            continue
+        if isinstance(err, ValidationError):
+            return _wrong_type(err, full_key)
+        if isinstance(err, (ConfigAttributeError, ConfigKeyError)):
+            return UnknownKey(full_key, full_key.rpartition(".")[2], getattr(err, "object_type", None))
+    first = str(ex).splitlines()[0] if str(ex) else ""
     if isinstance(ex, MissingConfigException):
         m = re.search(r"Could not find '([^']+)/([^'/]+)'", str(ex))
         if m:
             options = [o.strip() for o in re.findall(r"^\t(\S+)$", str(ex), re.M) if not o.startswith("schema_")]
-            return f"{m.group(1)}: expected one of {options} (got {m.group(2)!r})"
-        return first
+            return ConfigError(m.group(1), f"one of {options}", m.group(2))
+        return ConfigError("config", "a config file that exists", first)
     if isinstance(ex, OverrideParseException):
         m = re.search(r"override '([^']*)'", first)
         given = m.group(1) if m else first
-        return f"override {given!r}: expected key=value, e.g. run.weeks=8 (got {given!r})"
+        return ConfigError(f"override {given!r}", "key=value, e.g. run.weeks=8", given)
     return None
 
 
-def _fields(cls: Any) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else []
+def one_line(ex: BaseException) -> str | None:
+    """``key: expected … (got …)`` for a config error found by Hydra, or None."""
+    err = config_error(ex)
+    return None if err is None else str(err)
+
+
+def _wrong_type(err: ValidationError, full_key: str) -> ConfigError:
+    first = str(err).splitlines()[0] if str(err) else ""
+    m = re.match(r"Value '(.*)' (?:of type '\w+' could not be converted to|is not a valid) (\w+)", first)
+    if m:
+        return ConfigError(full_key, TYPE_NAMES.get(m.group(2), m.group(2)), m.group(1))
+    return ConfigError(full_key, f"a valid value ({first})", getattr(err, "value", None))
+
+
+def _chain(ex: BaseException) -> Iterator[BaseException]:
+    """``ex`` and the exceptions it was raised from, outermost first."""
+    seen: set[int] = set()
+    while ex is not None and id(ex) not in seen:
+        seen.add(id(ex))
+        yield ex
+        ex = ex.__cause__ or ex.__context__
 
 
 def install(prog: str = "simoffice") -> None:

@@ -45,17 +45,18 @@ def finish_time(start: float, work: float, duty: list[tuple[float, float]], i: i
 
 
 class ExpertCentre:
-    """Queues and experts; ``decided(case, expert, start, end)`` is called on the journey.
-    ``invariants`` (a :class:`simoffice.engine.invariants.Invariants`, or None) checks that
-    an expert starts a case only on duty."""
+    """Queues and experts; ``decided(case, expert, start, end)`` is called when an
+    expert has decided a case (times in minutes). ``invariants`` (a
+    :class:`simoffice.engine.invariants.Invariants`, or None) checks that an expert
+    starts a case only on duty."""
 
-    def __init__(self, env, experts: list[Expert], n_skills: int, journey, invariants=None):
+    def __init__(self, env, experts: list[Expert], n_skills: int, decided, invariants=None):
         self.env = env
         self.invariants = invariants  # checks each start (run.check_invariants), or None
         self.experts = experts
         self.queues = [deque() for _ in range(n_skills)]
         self.idle: list[Expert] = []
-        self.journey = journey
+        self.decided = decided
         for e in experts:
             env.process(self._expert(e))
 
@@ -113,4 +114,4 @@ class ExpertCentre:
                 return  # still in progress at the end of the run
             yield env.timeout(end - start)
             e.current = None
-            self.journey.decided(case, e, start, env.now)
+            self.decided(case, e, start, env.now)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from simoffice.errors import InvariantError
 from simoffice.engine.office import OfficeModel
 from simoffice.engine.recorder import OUTCOMES
+from simoffice.errors import InvariantError
 from simoffice.model.spec import ModelSpec
 from simoffice.model.timetable import clock
 

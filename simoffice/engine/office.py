@@ -26,19 +26,13 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
-from typing import TYPE_CHECKING
+from typing import Any, Callable
 
-from simpy.core import NORMAL
-
+from simoffice.engine.clock import NORMAL
 from simoffice.engine.recorder import RENEGED, SENT_AWAY
+from simoffice.model.channels import WALK_IN_CLASS
 from simoffice.model.timetable import Timetable
 
-if TYPE_CHECKING:
-    from simoffice.engine.journey import Journey
-
-
-# Ticket classes: booked appointments and everyone else.
-APPOINTMENT_CLASS, WALK_IN_CLASS = 0, 1
 # What a desk does with a ticket: handle needs, or connect a client to a remote video advisor.
 HANDLE, CONNECT = 0, 1
 
@@ -98,13 +92,21 @@ class OfficeModel:
         desks: its desks.
         n_levels: priority levels; n_skills: skills in the network.
         serve_waiting: closing policy (True: overtime; False: send away).
-        journey: receives tickets that end (served, reneged, sent away).
+        begin: ``begin(ticket, desk, now)`` when a desk starts a ticket; returns the
+            needs the desk handles and the service time in minutes.
+        end: ``end(ticket, desk, start, now, handled)`` when the desk has finished it.
+        left: ``left(ticket, outcome, t)`` when a ticket ends without service:
+            reneged at ``t``, or sent away.
+        call_at: ``call_at(t, fn, *args)`` calls ``fn(*args)`` at time ``t`` (a desk
+            going on duty later).
+        recorder: receives the desks' duty periods.
         classes_first: a desk serving both classes takes appointments first (else the
             longest-waiting ticket of the highest level of either class).
     """
 
-    def __init__(self, env, index: int, timetable: Timetable, desks: list[Desk], n_levels: int,
-                 n_skills: int, serve_waiting: bool, journey: "Journey", recorder, classes_first: bool = True):
+    def __init__(self, env, index: int, timetable: Timetable, desks: list[Desk], n_levels: int, n_skills: int,
+                 serve_waiting: bool, begin: Callable, end: Callable, left: Callable,
+                 call_at: Callable[..., Any], recorder, classes_first: bool = True):
         self.env = env
         self.index = index
         self.timetable = timetable
@@ -116,12 +118,12 @@ class OfficeModel:
         self.classes_first = classes_first
         self.idle: list[Desk] = []
         self.serve_waiting = serve_waiting
-        self.journey = journey
         self.recorder = recorder
         # What happens when a desk starts a ticket and when a waiting ticket leaves the
         # queue (reneged, sent away): a checked office wraps them (simoffice.engine.invariants).
-        self.begin = journey.begin_service
-        self.left = journey.ticket_left
+        # A ticket refused before it joined the queue goes to ``refused``, never wrapped.
+        self.begin, self.left = begin, left
+        self.end, self.refused, self.call_at = end, left, call_at
         for desk in desks:
             self._next_period(desk)
         env.process(self._clock())
@@ -135,7 +137,7 @@ class OfficeModel:
         if not self.timetable.is_open(tk.t):
             if not (self.serve_waiting and any(d.active and tk.skill in d.skills and tk.cls in d.classes
                                                for d in self.desks)):
-                self.journey.ticket_left(tk, SENT_AWAY, tk.t)  # it never joined the queue
+                self.refused(tk, SENT_AWAY, tk.t)  # it never joined the queue
                 return
         self.add(tk)
 
@@ -148,7 +150,7 @@ class OfficeModel:
             skill, cls = tk.skill, tk.cls
             for i, desk in enumerate(idle):
                 if skill in desk.skills and cls in desk.classes:
-                    now = self.env._now
+                    now = self.env.now
                     if desk.end <= now and not (self.serve_waiting and not self.timetable.is_open(now)):
                         continue
                     del idle[i]
@@ -219,7 +221,7 @@ class OfficeModel:
         if desk.period < len(desk.duty):
             start = desk.duty[desk.period][0]
             if start > self.env.now:
-                self.journey.agenda.call_at(start, self._on_duty, desk)
+                self.call_at(start, self._on_duty, desk)
             else:
                 self._on_duty(desk)
 
@@ -229,7 +231,7 @@ class OfficeModel:
 
     def _look(self, desk: Desk) -> None:
         """A free desk on duty: serve the next ticket, wait idle, or go off duty."""
-        now = self.env._now
+        now = self.env.now
         # After the shift: stay only for overtime once the office has closed. While the
         # office is closed only overtime calls clients: a desk coming on duty at the
         # moment of closing leaves those waiting to be sent away. (Whether the office
@@ -251,16 +253,20 @@ class OfficeModel:
         else:
             self.idle.append(desk)
 
+    # The callbacks are called through a local name, once per service: written
+    # ``self.begin(...)``, CPython looks ``begin`` up as a method first, the slow way.
     def _serve(self, desk: Desk, tk: Ticket, now: float) -> None:
         desk.current, desk.since = tk, now
-        desk.handled, duration = self.begin(tk, desk, now)
+        begin = self.begin
+        desk.handled, duration = begin(tk, desk, now)
         # env.call_at written out: once per service. A duration is never negative.
         env = self.env
-        heappush(env._queue, (now + duration, NORMAL, next(env._eid), self._served, (desk,)))
+        heappush(env.queue, (now + duration, NORMAL, next(env.ids), self._served, (desk,)))
 
     def _served(self, desk: Desk) -> None:
         tk, desk.current = desk.current, None
-        self.journey.end_service(tk, desk, desk.since, self.env._now, desk.handled)
+        end = self.end
+        end(tk, desk, desk.since, self.env.now, desk.handled)
         self._look(desk)
 
     def _off_duty(self, desk: Desk) -> None:

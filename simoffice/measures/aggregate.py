@@ -1,14 +1,14 @@
 """A replication's measures, groups and time series, folded from its log part by part.
 
 :class:`Aggregates` keeps, for the network, each unit and each segment, zone and
-channel, the tallies of :mod:`simoffice.measures.metrics` (sums and counts, a histogram
+channel, the tallies of :mod:`simoffice.measures.tally` (sums and counts, a histogram
 of waits) and the time integrals of the time series. Any split of the log into
 parts adds up to the same tallies, provided the tickets of one contact are in
 the same part. So a replication can hand its whole log over at the end
 (``run.keep_contacts=true``: exact percentiles from every wait) or a part each
 simulated week, keeping no row for long (``run.keep_contacts=false``: memory
 does not grow with the length of the run; percentiles come from the histogram,
-within half a :data:`~simoffice.measures.metrics.WAIT_BIN_MIN` bin of the exact ones, and
+within half a :data:`~simoffice.measures.tally.WAIT_BIN_MIN` bin of the exact ones, and
 the time series is folded onto one week: each 15-minute bin of the week holds the
 mean over the weeks of the window).
 """
@@ -21,7 +21,10 @@ import numpy as np
 
 from simoffice.measures import metrics
 from simoffice.measures.coverage import zone_coverage
-from simoffice.model.spec import CHANNELS, ModelSpec
+from simoffice.measures.tally import ClientTally, UnitTally, client_tally, unit_tally
+from simoffice.measures.timeseries import series, timeseries_add, timeseries_table
+from simoffice.model.channels import CHANNELS
+from simoffice.model.spec import ModelSpec
 from simoffice.vocabulary import WEEK
 
 BIN_MIN = 15.0  # the time series' bins
@@ -54,8 +57,8 @@ class Aggregates:
         n_units = len(spec.offices)
         self.n_units = n_units
         new = self._client_tally
-        self.network = (new(), metrics.UnitTally())
-        self.units = [(new(), metrics.UnitTally()) for _ in range(n_units if n_units > 1 else 0)]
+        self.network = (new(), UnitTally())
+        self.units = [(new(), UnitTally()) for _ in range(n_units if n_units > 1 else 0)]
         self.splits = {
             "segment": [new() for _ in spec.segments],
             "zone": [new() for _ in spec.zones],
@@ -66,10 +69,10 @@ class Aggregates:
         # one week, each adding up the same bin of every week of the window.
         w0, w1 = self.window
         n_bins = int(round((w1 - w0) / BIN_MIN)) if exact else int(WEEK // BIN_MIN)
-        self.series = np.zeros((len(metrics.series(group_skills, n_units)), 3, n_bins))
+        self.series = np.zeros((len(series(group_skills, n_units)), 3, n_bins))
 
-    def _client_tally(self) -> metrics.ClientTally:
-        return metrics.ClientTally(waits=np.zeros(0) if self.exact else None)
+    def _client_tally(self) -> ClientTally:
+        return ClientTally(waits=np.zeros(0) if self.exact else None)
 
     def add(self, log: dict[str, Any]) -> None:
         """Fold a part of the log (``contacts``, ``bundles``, ``duty``, ``cases`` columns)
@@ -77,16 +80,16 @@ class Aggregates:
         c, b, d, cases = log["contacts"], log["bundles"], log["duty"], log["cases"]
         w, tg, ph, exact = self.window, self.targets, self.physical, self.exact
         client, unit = self.network
-        whole = metrics.client_tally(c, b, w, tg, ph, exact)
-        self.network = (client + whole, unit + metrics.unit_tally(c, d, cases, w, self.opening))
+        whole = client_tally(c, b, w, tg, ph, exact)
+        self.network = (client + whole, unit + unit_tally(c, d, cases, w, self.opening))
 
-        def tally(part: dict, part_b: dict | None) -> metrics.ClientTally:
+        def tally(part: dict, part_b: dict | None) -> ClientTally:
             # A group holding every row (the only office, segment, zone or channel) has the network's tally.
             if part is c and part_b is b:
                 return whole
             if part is c and part_b is None:
                 return whole.without_bundles()
-            return metrics.client_tally(part, part_b, w, tg, ph, exact)
+            return client_tally(part, part_b, w, tg, ph, exact)
 
         if self.units:
             parts_b = dict(metrics.split(b, b["office"], self.n_units))
@@ -94,7 +97,7 @@ class Aggregates:
             for o, part in metrics.split(c, c["office"], self.n_units):
                 client, unit = self.units[o]
                 self.units[o] = (client + tally(part, parts_b[o]),
-                                 unit + metrics.unit_tally(part, parts_d[o], None, w, self.opening))
+                                 unit + unit_tally(part, parts_d[o], None, w, self.opening))
         for by in ("segment", "zone"):
             tallies = self.splits[by]
             parts_b = dict(metrics.split(b, b[by], len(tallies)))
@@ -105,7 +108,7 @@ class Aggregates:
             if len(part["channel"]):
                 self.channel_rows[g] += len(part["channel"])
                 tallies[g] = tallies[g] + tally(part, None)
-        metrics.timeseries_add(self.series, c, d, self.group_skills, self.n_units, w, BIN_MIN)
+        timeseries_add(self.series, c, d, self.group_skills, self.n_units, w, BIN_MIN)
 
     def measures(self) -> list[tuple[str, dict[str, float]]]:
         """(unit, measures) for the network (``all``) and, with several units, each unit."""
@@ -136,4 +139,4 @@ class Aggregates:
     def timeseries(self) -> dict[str, np.ndarray]:
         """Time-average queue, busy desks and desks on duty per unit, desk group and
         bin: of the window (exact), or of a typical week (the mean of its weeks)."""
-        return metrics.timeseries_table(self.series, self.group_skills, self.n_units, self.window, BIN_MIN)
+        return timeseries_table(self.series, self.group_skills, self.n_units, self.window, BIN_MIN)

@@ -17,8 +17,8 @@ Contents:
 * M/M/c (Erlang C): :func:`erlang_c`, :func:`erlang_c_wait_mean`,
   :func:`erlang_c_wait_tail`, :func:`erlang_c_service_level`,
   :func:`utilisation`.
-* M/M/c+M (Erlang A, exponential patience): :func:`erlang_a` returning
-  :class:`ErlangA`.
+* M/M/c+M (Erlang A, exponential patience): :func:`~simoffice.measures.erlang_a.erlang_a`
+  in :mod:`simoffice.measures.erlang_a`.
 * Staffing: :func:`square_root_staffing`, :func:`erlang_c_staffing`.
 * Repeat visits when a visit settles each need only with some probability:
   :func:`bundle_visits_all_needs`, :func:`bundle_visits_one_need`.
@@ -31,26 +31,20 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
 
 __all__ = [
     "erlang_c", "erlang_c_wait_mean", "erlang_c_wait_tail",
-    "erlang_c_service_level", "ErlangA", "erlang_a",
+    "erlang_c_service_level",
     "bundle_visits_all_needs", "bundle_visits_one_need", "utilisation",
     "square_root_staffing", "erlang_c_staffing",
 ]
-
-# Erlang A sums the (infinite) queue-length distribution term by term; this
-# bounds the work for pathological inputs (tiny patience_rate in overload).
-_ERLANG_A_MAX_TERMS = 10_000_000
-_REL_TOL = 1e-16
-
 
 # --------------------------------------------------------------------------
 # argument checks
 
 
-def _check_int(name: str, value, minimum: int) -> int:
+def check_int(name: str, value, minimum: int) -> int:
+    """``value`` as an int; ValueError naming ``name`` unless it is an integer >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer >= {minimum} (got {value!r})")
     value = int(value)
@@ -59,7 +53,8 @@ def _check_int(name: str, value, minimum: int) -> int:
     return value
 
 
-def _check_real(name: str, value) -> float:
+def check_real(name: str, value) -> float:
+    """``value`` as a float; ValueError naming ``name`` unless it is a finite real number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number (got {value!r})")
     value = float(value)
@@ -68,15 +63,17 @@ def _check_real(name: str, value) -> float:
     return value
 
 
-def _check_positive(name: str, value) -> float:
-    x = _check_real(name, value)
+def check_positive(name: str, value) -> float:
+    """``value`` as a float; ValueError naming ``name`` unless it is finite and > 0."""
+    x = check_real(name, value)
     if x <= 0:
         raise ValueError(f"{name} must be > 0 (got {value!r})")
     return x
 
 
-def _check_non_negative(name: str, value) -> float:
-    x = _check_real(name, value)
+def check_non_negative(name: str, value) -> float:
+    """``value`` as a float; ValueError naming ``name`` unless it is finite and >= 0."""
+    x = check_real(name, value)
     if x < 0:
         raise ValueError(f"{name} must be >= 0 (got {value!r})")
     return x
@@ -84,9 +81,9 @@ def _check_non_negative(name: str, value) -> float:
 
 def _check_mmc(servers, arrival_rate, service_rate) -> tuple[int, float, float]:
     """Validate M/M/c parameters including stability; return (c, λ, μ)."""
-    c = _check_int("servers", servers, 1)
-    lam = _check_positive("arrival_rate", arrival_rate)
-    mu = _check_positive("service_rate", service_rate)
+    c = check_int("servers", servers, 1)
+    lam = check_positive("arrival_rate", arrival_rate)
+    mu = check_positive("service_rate", service_rate)
     if lam >= c * mu:
         raise ValueError(
             f"arrival_rate must be < servers * service_rate for a stable M/M/c "
@@ -173,7 +170,7 @@ def erlang_c_wait_tail(servers: int, arrival_rate: float, service_rate: float,
             not finite.
     """
     c, lam, mu = _check_mmc(servers, arrival_rate, service_rate)
-    t = _check_non_negative("t", t)
+    t = check_non_negative("t", t)
     return erlang_c(c, lam, mu) * math.exp(-(c * mu - lam) * t)
 
 
@@ -194,7 +191,7 @@ def erlang_c_service_level(servers: int, arrival_rate: float, service_rate: floa
             negative or not finite.
     """
     c, lam, mu = _check_mmc(servers, arrival_rate, service_rate)
-    target = _check_non_negative("target", target)
+    target = check_non_negative("target", target)
     return 1.0 - erlang_c(c, lam, mu) * math.exp(-(c * mu - lam) * target)
 
 
@@ -213,140 +210,10 @@ def utilisation(servers: int, arrival_rate: float, service_rate: float) -> float
         ValueError: naming ``servers`` if not an integer >= 1, or
             ``arrival_rate`` / ``service_rate`` if not finite and > 0.
     """
-    c = _check_int("servers", servers, 1)
-    lam = _check_positive("arrival_rate", arrival_rate)
-    mu = _check_positive("service_rate", service_rate)
+    c = check_int("servers", servers, 1)
+    lam = check_positive("arrival_rate", arrival_rate)
+    mu = check_positive("service_rate", service_rate)
     return lam / (c * mu)
-
-
-# --------------------------------------------------------------------------
-# Erlang A (M/M/c+M)
-
-
-@dataclass(frozen=True)
-class ErlangA:
-    """Steady-state results of an M/M/c+M queue (exponential patience).
-
-    Attributes:
-        p_wait: probability that an arriving customer finds all servers busy
-            and has to queue (equal to the time-stationary probability by
-            PASTA).
-        wait_mean: mean time spent in queue, in minutes, over all arrivals:
-            customers who are served at once count 0, customers who abandon
-            count their time in queue until they leave.
-        abandon_prob: probability that an arriving customer abandons before
-            service (equals patience_rate * wait_mean).
-        queue_mean: mean number of customers waiting (not in service).
-    """
-
-    p_wait: float
-    wait_mean: float
-    abandon_prob: float
-    queue_mean: float
-
-
-def _logsumexp(values: list[float]) -> float:
-    m = max(values)
-    return m + math.log(math.fsum(math.exp(v - m) for v in values))
-
-
-def _too_many_terms(theta: float, lam: float, c_mu: float):
-    raise ValueError(
-        f"patience_rate is too small for this load: the Erlang A sum needs more "
-        f"than {_ERLANG_A_MAX_TERMS} terms (got patience_rate={theta!r}, "
-        f"arrival_rate={lam!r}, servers * service_rate={c_mu!r})"
-    )
-
-
-def erlang_a(servers: int, arrival_rate: float, service_rate: float,
-             patience_rate: float) -> ErlangA:
-    """Exact steady state of the M/M/c+M (Erlang A) queue.
-
-    Customers arrive at rate λ, are served by c servers at rate μ each, and
-    abandon the queue after an exponential patience with rate θ. The number
-    in system is a birth–death process with stationary distribution
-
-        π_j ∝ a^j / j!                                   for j <= c,
-        π_{c+k} = π_c ∏_{i=1..k} λ / (c μ + i θ)          for k >= 1,
-
-    with a = λ / μ. The infinite sum is truncated once the remaining tail is
-    provably below 1e-16 of the accumulated sum; the computation uses
-    logarithms and rescaled running products, so it neither overflows nor
-    underflows for hundreds of servers, and it is valid for any θ > 0,
-    including overload (λ >= c μ). The number of terms needed grows like
-    (λ - c μ) / θ in overload and like 1 / (1 - λ / (c μ)) otherwise.
-
-    Args:
-        servers: number of parallel servers c (integer >= 1).
-        arrival_rate: arrival rate λ, per minute (> 0).
-        service_rate: service rate μ of one server, per minute (> 0).
-        patience_rate: abandonment rate θ of one waiting customer, per minute
-            (> 0; 1 / mean patience in minutes).
-
-    Returns:
-        :class:`ErlangA` with p_wait, wait_mean (minutes), abandon_prob and
-        queue_mean. wait_mean = queue_mean / λ (Little's law) and
-        abandon_prob = θ · queue_mean / λ = θ · wait_mean.
-
-    Raises:
-        ValueError: naming ``servers`` if not an integer >= 1, naming
-            ``arrival_rate``, ``service_rate`` or ``patience_rate`` if not
-            finite and > 0, and naming ``patience_rate`` if it is so small
-            relative to the load that the sum would need more than ten
-            million terms (e.g. 1e-9 in overload).
-    """
-    c = _check_int("servers", servers, 1)
-    lam = _check_positive("arrival_rate", arrival_rate)
-    mu = _check_positive("service_rate", service_rate)
-    theta = _check_positive("patience_rate", patience_rate)
-
-    # States j < c, as log weights relative to state c (π_j / π_c).
-    log_a = math.log(lam / mu)
-    lgc = math.lgamma(c + 1)
-    log_low = [(j - c) * log_a + lgc - math.lgamma(j + 1) for j in range(c)]
-
-    # States c + k, k >= 0, relative to state c: s0 = Σ q_k, s1 = Σ k q_k,
-    # stored scaled by exp(-log_scale) to stay in floating-point range.
-    c_mu = c * mu
-    if (lam - c_mu) / theta >= _ERLANG_A_MAX_TERMS:
-        _too_many_terms(theta, lam, c_mu)
-    term = 1.0
-    s0 = 1.0
-    s1 = 0.0
-    log_scale = 0.0
-    k = 0
-    while True:
-        k += 1
-        ratio = lam / (c_mu + k * theta)
-        term *= ratio
-        s0 += term
-        s1 += k * term
-        if s1 > 1e200:
-            term *= 1e-200
-            s0 *= 1e-200
-            s1 *= 1e-200
-            log_scale += 200 * math.log(10)
-        if ratio < 1.0:
-            # Ratios decrease with k, so the tail is bounded by geometric series.
-            g = ratio / (1.0 - ratio)
-            tail0 = term * g
-            tail1 = term * (k * g + g / (1.0 - ratio))
-            if tail0 <= _REL_TOL * s0 and tail1 <= _REL_TOL * s1:
-                break
-        if k >= _ERLANG_A_MAX_TERMS:
-            _too_many_terms(theta, lam, c_mu)
-
-    log_queue_block = log_scale + math.log(s0)          # log Σ_{j>=c} π_j / π_c
-    log_norm = _logsumexp(log_low + [log_queue_block])  # log Σ_j π_j / π_c
-    p_wait = math.exp(log_queue_block - log_norm)
-    queue_mean = s1 * math.exp(log_scale - log_norm) if s1 > 0 else 0.0
-    wait_mean = queue_mean / lam
-    return ErlangA(
-        p_wait=p_wait,
-        wait_mean=wait_mean,
-        abandon_prob=theta * wait_mean,
-        queue_mean=queue_mean,
-    )
 
 
 # --------------------------------------------------------------------------
@@ -354,8 +221,8 @@ def erlang_a(servers: int, arrival_rate: float, service_rate: float,
 
 
 def _check_bundle(k, r) -> tuple[int, float]:
-    k = _check_int("k", k, 0)
-    r = _check_real("r", r)
+    k = check_int("k", k, 0)
+    r = check_real("r", r)
     if not 0.0 < r <= 1.0:
         raise ValueError(f"r must be a probability in (0, 1] (got {r!r})")
     return k, r
@@ -453,9 +320,9 @@ def square_root_staffing(arrival_rate: float, service_rate: float,
         ValueError: naming ``arrival_rate`` or ``service_rate`` if not finite
             and > 0, or ``beta`` if negative or not finite.
     """
-    lam = _check_positive("arrival_rate", arrival_rate)
-    mu = _check_positive("service_rate", service_rate)
-    beta = _check_non_negative("beta", beta)
+    lam = check_positive("arrival_rate", arrival_rate)
+    mu = check_positive("service_rate", service_rate)
+    beta = check_non_negative("beta", beta)
     a = lam / mu
     return max(math.ceil(a + beta * math.sqrt(a)), math.floor(a) + 1)
 
@@ -483,10 +350,10 @@ def erlang_c_staffing(arrival_rate: float, service_rate: float, target_wait: flo
             and > 0, ``target_wait`` if negative or not finite, or
             ``service_level`` if not in [0, 1).
     """
-    lam = _check_positive("arrival_rate", arrival_rate)
-    mu = _check_positive("service_rate", service_rate)
-    target_wait = _check_non_negative("target_wait", target_wait)
-    service_level = _check_real("service_level", service_level)
+    lam = check_positive("arrival_rate", arrival_rate)
+    mu = check_positive("service_rate", service_rate)
+    target_wait = check_non_negative("target_wait", target_wait)
+    service_level = check_real("service_level", service_level)
     if not 0.0 <= service_level < 1.0:
         raise ValueError(f"service_level must be in [0, 1) (got {service_level!r})")
     a = lam / mu

@@ -3,7 +3,10 @@
 :func:`simoffice.config.build.build_spec` turns a composed config into a
 :class:`ModelSpec`; the engine only ever sees a ModelSpec. Names are kept in
 tuples and everything else refers to them by index, which keeps the engine's
-hot path on integers.
+hot path on integers. No field has a default: build_spec gives every one, from
+the config or from the schema's defaults (:mod:`simoffice.config.schema` and
+:mod:`~simoffice.config.network_schema`, the only place a default is written), so
+a spec never holds a value nobody chose.
 """
 
 from __future__ import annotations
@@ -14,11 +17,6 @@ from simoffice.model.distributions import Distribution
 from simoffice.model.profile import ArrivalProfile
 from simoffice.vocabulary import WEEK
 
-# Channels, in code order. A client chooses among the first five; ``mobile`` is
-# a walk-in at a mobile office.
-CHANNELS = ("walk_in", "appointment", "phone", "video", "online", "mobile")
-WALK_IN, APPOINTMENT, PHONE, VIDEO, ONLINE, MOBILE = range(6)
-CHOOSABLE = CHANNELS[:5]
 # What the phone can do for a service.
 PHONE_MODES = ("none", "advise", "settle")
 PHONE_NONE, PHONE_ADVISE, PHONE_SETTLE = range(3)
@@ -28,7 +26,7 @@ OFFICE, MOBILE_OFFICE, CONTACT_CENTRE, VIDEO_CENTRE = "office", "mobile", "conta
 
 @dataclass(frozen=True)
 class Segment:
-    """A client group (see :class:`simoffice.config.schema.SegmentConfig`)."""
+    """A client group (see :class:`simoffice.config.network_schema.SegmentConfig`)."""
 
     name: str
     share: float
@@ -36,8 +34,8 @@ class Segment:
     priority: int
     return_prob: float
     informed_share: float
-    channels: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 0.0)  # weight per CHOOSABLE channel
-    digital_skill: float = 0.5
+    channels: tuple[float, ...]  # weight per choosable channel (model.channels)
+    digital_skill: float
 
 
 @dataclass(frozen=True)
@@ -48,16 +46,16 @@ class Service:
     skill: int
     service_time: Distribution
     missing_document_prob: float
-    agency: int = 0
-    online: bool = False
-    phone: int = PHONE_NONE
-    video: bool = False
-    phone_time: Distribution | None = None  # None: service_time
-    video_time: Distribution | None = None
-    escalation_prob: float = 0.0
-    expert_time: Distribution | None = None  # working minutes
-    follow_up_prob: float = 0.0
-    proactive_share: float = 0.0
+    agency: int
+    online: bool
+    phone: int  # index in PHONE_MODES
+    video: bool
+    phone_time: Distribution | None  # None: service_time
+    video_time: Distribution | None
+    escalation_prob: float
+    expert_time: Distribution | None  # working minutes
+    follow_up_prob: float
+    proactive_share: float
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class DeskGroup:
     name: str
     skills: frozenset[int]
     staff: tuple[tuple[int, int], ...]
-    serves: str = "all"  # "all" | "walk_in" | "appointment"
+    serves: str  # "all" | "walk_in" | "appointment"
 
 
 @dataclass(frozen=True)
@@ -122,19 +120,32 @@ class Office:
     bundles_per_week: float
     desk_groups: tuple[DeskGroup, ...]
     opening: tuple
-    kind: str = OFFICE
-    shifts: tuple = ()  # tuple[Shift, ...]; empty: the schedule's
-    agencies: frozenset[int] = frozenset()  # empty: every agency
-    slots: Slots | None = None
-    video_stations: int = 0
-    stops: tuple[Stop, ...] = ()
-    local_travel_min: float = 0.0
-    cost_per_day: float = 0.0
+    kind: str
+    shifts: tuple  # tuple[Shift, ...]; empty: the schedule's
+    agencies: frozenset[int]  # empty: every agency
+    slots: Slots | None
+    video_stations: int
+    stops: tuple[Stop, ...]
+    local_travel_min: float
+    cost_per_day: float
 
     @property
     def physical(self) -> bool:
         """A place clients travel to."""
         return self.kind in (OFFICE, MOBILE_OFFICE)
+
+    def staffed_skills(self, clients: str | None = None) -> frozenset[int]:
+        """Skills of the unit's desk groups that have at least one desk on some shift
+        and take ``clients`` (``walk_in`` or ``appointment``; None: any)."""
+        refused = {"walk_in": "appointment", "appointment": "walk_in"}.get(clients)
+        return frozenset().union(*(g.skills for g in self.desk_groups
+                                   if g.serves != refused and any(n > 0 for _, n in g.staff)))
+
+    def serves(self, service: Service, staffed: frozenset[int] | None = None) -> bool:
+        """Whether a desk of the unit can handle ``service``: its skill is staffed
+        (among ``staffed``, default :meth:`staffed_skills`) and its agency present."""
+        staffed = self.staffed_skills() if staffed is None else staffed
+        return service.skill in staffed and (not self.agencies or service.agency in self.agencies)
 
 
 @dataclass(frozen=True)
@@ -164,13 +175,14 @@ class Phone:
 
 @dataclass(frozen=True)
 class Appointments:
-    """Booking rules shared by every calendar (see :class:`simoffice.config.schema.AppointmentPolicyConfig`)."""
+    """Booking rules shared by every calendar (see
+    :class:`simoffice.config.network_schema.AppointmentPolicyConfig`)."""
 
-    horizon_days: int = 10
-    no_show_prob: float = 0.0
-    lateness: Distribution | None = None
-    priority: bool = True
-    when_full: str = "walk_in"  # | "wait"
+    horizon_days: int
+    no_show_prob: float
+    lateness: Distribution | None
+    priority: bool
+    when_full: str  # "walk_in" | "wait"
 
 
 @dataclass(frozen=True)
@@ -217,9 +229,9 @@ class Run:
     start_date: str
     start_weekday: int
     progress: bool
-    coverage_target_min: float = 30.0
-    keep_contacts: bool = True
-    check_invariants: bool = False
+    coverage_target_min: float
+    keep_contacts: bool
+    check_invariants: bool
 
     @property
     def window(self) -> tuple[float, float]:
@@ -248,18 +260,18 @@ class ModelSpec:
     run: Run
     max_visits: int
     return_after_days: int
-    schedule_name: str = ""
-    zones: tuple[Zone, ...] = ()
-    agencies: tuple[str, ...] = ("",)
-    contact_centre: int | None = None  # index in offices
-    phone: Phone | None = None
-    video_centre: int | None = None
-    connect_min: float = 0.0
-    expert: ExpertCentre | None = None
-    appointments: Appointments = Appointments()
-    choice_scale_min: float = 20.0
-    choice_day_value_min: float = 60.0
-    staff_cost_per_hour: float = 0.0
+    schedule_name: str
+    zones: tuple[Zone, ...]
+    agencies: tuple[str, ...]
+    contact_centre: int | None  # index in offices
+    phone: Phone | None
+    video_centre: int | None
+    connect_min: float
+    expert: ExpertCentre | None
+    appointments: Appointments
+    choice_scale_min: float
+    choice_day_value_min: float
+    staff_cost_per_hour: float
 
     @property
     def has_channels(self) -> bool:

@@ -15,8 +15,7 @@ from bisect import bisect_right
 from typing import Iterable, Sequence
 
 from simoffice.errors import ConfigError
-from simoffice.vocabulary import DAY, WEEK, WEEKDAY_NAMES, hhmm
-
+from simoffice.vocabulary import DAY, WEEKDAY_NAMES, hhmm
 
 WeekHours = tuple  # 7 items, each (open_min, close_min) or None
 

@@ -1,6 +1,6 @@
 """``calibration.html``: a calibration's fits drawn against what the log shows.
 
-One self-contained page (plotly.js inlined once, so it works offline): the data
+One self-contained page (built from :mod:`simoffice.reports.kit`): the data
 and what was left out (holidays, odd rows), then a figure per fit —
 
 - arrivals: tickets per bin on every ordinary day (points) against the profile
@@ -16,7 +16,6 @@ and what was left out (holidays, odd rows), then a figure per fit —
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Any
@@ -27,8 +26,7 @@ from plotly.subplots import make_subplots
 
 from simoffice.calibration import fitting
 from simoffice.calibration import on_duty as duty_fit
-from simoffice.files import atomic_write
-from simoffice.reports.report import CSS
+from simoffice.reports.kit import esc, figure_divs, page, section, table, write_html
 from simoffice.vocabulary import WEEKDAY_NAMES, hhmm
 
 __all__ = ["build_calibration_html", "write_calibration_report", "TITLES"]
@@ -43,14 +41,9 @@ TITLES = {
 FAMILY_COLOURS = {"exponential": "#1f77b4", "lognormal": "#d62728", "gamma": "#2ca02c", "weibull": "#9467bd"}
 
 
-def _esc(x: Any) -> str:
-    return html.escape(str(x))
-
-
 def _table(head: list[str], rows: list[list[Any]]) -> str:
-    th = "".join(f"<th>{_esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><tr>{th}</tr>{body}</table>"
+    """A table of plain values, every cell escaped."""
+    return table([esc(h) for h in head], ["<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows])
 
 
 def _arrivals_figure(cal) -> go.Figure:
@@ -190,25 +183,14 @@ def _fits_table(fits_by_name: dict) -> str:
     return _table(["sample", "family", "mean (min)", "cv", "log-likelihood", "AIC", "ΔAIC", "KS", "n"], rows)
 
 
-def build_calibration_html(cal: Any) -> str:
-    """The calibration page as one self-contained HTML string."""
-    c = cal.counts
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Calibration: {_esc(cal.name)}</title><style>{CSS}</style></head><body>",
-        f"<h1>Calibration: {_esc(cal.name)}</h1>",
-        f'<p class="subtitle">From {_esc(cal.log.source)}: {c["tickets"]} tickets, {cal.first_day} to '
-        f'{cal.last_day}; {c["served"]} served, {c["reneged"]} reneged, {c["sent_away"]} sent away, '
-        f'{c["no_show"]} no-shows. Client ids: {"yes" if cal.returns.with_ids else "no"}.</p>',
-    ]
+def _data_section(cal: Any) -> str:
+    """What was left out of the fits or is odd: holidays, odd rows, notes."""
     hol = cal.arrivals.holidays
-    parts.append("<h2>Data left out or odd</h2>")
-    parts.append("<p>Holidays (left out of the arrival profile): "
-                 + (", ".join(f"{d} ({why})" for d, why in hol.items()) if hol else "none") + "."
-                 + (" The first day with tickets after each is left out too, since it takes the holiday's "
-                    "clients as well: " + ", ".join(str(d) for d in cal.arrivals.after_holidays) + "."
-                    if cal.arrivals.after_holidays else "") + "</p>")
+    parts = ["<p>Holidays (left out of the arrival profile): "
+             + (", ".join(f"{d} ({why})" for d, why in hol.items()) if hol else "none") + "."
+             + (" The first day with tickets after each is left out too, since it takes the holiday's "
+                "clients as well: " + ", ".join(str(d) for d in cal.arrivals.after_holidays) + "."
+                if cal.arrivals.after_holidays else "") + "</p>"]
     odd = list(cal.odd) + ([] if cal.calls is None else list(cal.calls.log.odd))
     if odd:
         parts.append(_table(["rows", "what", "first rows", "what calibration does"],
@@ -217,44 +199,47 @@ def build_calibration_html(cal: Any) -> str:
     else:
         parts.append("<p>No odd rows.</p>")
     if cal.notes:
-        parts.append("<ul>" + "".join(f"<li>{_esc(n)}</li>" for n in cal.notes) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in cal.notes) + "</ul>")
+    return section("Data left out or odd", *parts)
 
-    parts.append("<h2>Service times</h2>")
-    parts.append('<p class="note">Maximum-likelihood fits; the lowest AIC is chosen. KS is the largest gap '
-                 "between the fitted and the observed distribution function.</p>")
-    parts.append(_fits_table(cal.service_fits))
-    parts.append("<h2>Patience</h2>")
+
+def _patience_section(cal: Any) -> str:
     if cal.patience is None:
-        parts.append("<p>No ticket reneged: the config has no patience (clients never leave).</p>")
-    else:
-        p = cal.patience
-        parts.append(f'<p class="note">{p.n - p.censored} clients left the queue; the waits of {p.censored} '
-                     "others ended in service before their patience ran out, so they are censored observations "
-                     "(the likelihood uses the chance of waiting at least that long). KS here is the largest gap "
-                     f"to the Kaplan–Meier curve where at least {fitting.KM_MIN_AT_RISK} waits are at risk.</p>")
-        parts.append(_fits_table({"patience": p}))
-    r = cal.returns
-    parts.append("<h2>Returns</h2>")
-    if r.with_ids:
-        rows = [[s, f"{v:.3f}", n] for s, (v, n) in r.missing_document_prob.items()]
-        rows.append(["reneged or sent away → came back (return_prob)", f"{r.return_prob[0]:.3f}", r.return_prob[1]])
-        parts.append(f'<p class="note">A client counts as back when they take a ticket for the same service '
-                     f"within {r.window_days} days; tickets of the last {r.window_days} days are not counted. "
-                     f"return_after_days = {r.return_after_days}.</p>")
-        parts.append(_table(["served tickets of (missing_document_prob)", "share back", "tickets counted"], rows))
-    else:
-        parts.append("<p>The log has no client ids: returns cannot be told from new clients.</p>")
-    parts.append("<h2>Offices</h2>")
-    rows = []
-    for o in cal.offices:
-        for g in o.desk_groups:
-            rows.append([o.name, f"{o.bundles_per_week:.1f}", g.name, ", ".join(g.services), len(g.desks),
-                         ", ".join(f"{k}: {v}" for k, v in g.staff.items()), f"{100 * g.utilisation:.0f} %"])
-    parts.append(_table(["office", "bundles a week", "desk group", "services", "desks seen",
-                         f"desks per shift ({cal.schedule_name})", "busy / on duty"], rows))
-    hours = [[o.name] + [o.opening_hours[d] or "closed" for d in o.opening_hours] for o in cal.offices]
-    parts.append(_table(["office", *WEEKDAY_NAMES], hours))
+        return section("Patience", "<p>No ticket reneged: the config has no patience (clients never leave).</p>")
+    p = cal.patience
+    note = (f'<p class="note">{p.n - p.censored} clients left the queue; the waits of {p.censored} '
+            "others ended in service before their patience ran out, so they are censored observations "
+            "(the likelihood uses the chance of waiting at least that long). KS here is the largest gap "
+            f"to the Kaplan–Meier curve where at least {fitting.KM_MIN_AT_RISK} waits are at risk.</p>")
+    return section("Patience", note, _fits_table({"patience": p}))
 
+
+def _returns_section(cal: Any) -> str:
+    r = cal.returns
+    if not r.with_ids:
+        return section("Returns", "<p>The log has no client ids: returns cannot be told from new clients.</p>")
+    rows = [[s, f"{v:.3f}", n] for s, (v, n) in r.missing_document_prob.items()]
+    rows.append(["reneged or sent away → came back (return_prob)", f"{r.return_prob[0]:.3f}", r.return_prob[1]])
+    note = (f'<p class="note">A client counts as back when they take a ticket for the same service '
+            f"within {r.window_days} days; tickets of the last {r.window_days} days are not counted. "
+            f"return_after_days = {r.return_after_days}.</p>")
+    return section("Returns", note,
+                   _table(["served tickets of (missing_document_prob)", "share back", "tickets counted"], rows))
+
+
+def _offices_section(cal: Any) -> str:
+    """Each office's demand and desk groups, and its opening hours."""
+    rows = [[o.name, f"{o.bundles_per_week:.1f}", g.name, ", ".join(g.services), len(g.desks),
+             ", ".join(f"{k}: {v}" for k, v in g.staff.items()), f"{100 * g.utilisation:.0f} %"]
+            for o in cal.offices for g in o.desk_groups]
+    hours = [[o.name] + [o.opening_hours[d] or "closed" for d in o.opening_hours] for o in cal.offices]
+    return section("Offices",
+                   _table(["office", "bundles a week", "desk group", "services", "desks seen",
+                           f"desks per shift ({cal.schedule_name})", "busy / on duty"], rows),
+                   _table(["office", *WEEKDAY_NAMES], hours))
+
+
+def _figures(cal: Any) -> list[tuple[str, go.Figure]]:
     figures = [("cal-arrivals", _arrivals_figure(cal)), ("cal-daily", _daily_figure(cal)),
                ("cal-service", _service_figure(cal)),
                ("cal-patience", _patience_figure(*cal.patience_sample, cal.patience)),
@@ -263,22 +248,30 @@ def build_calibration_html(cal: Any) -> str:
         cc = cal.calls
         figures.append(("cal-call-patience", _patience_figure(*cc.patience_sample, cc.patience,
                                                               "Callers' patience: Kaplan–Meier and fits")))
-    parts.append("<h2>Figures</h2>")
-    config = {"displaylogo": False, "responsive": True}
-    first = True
-    for div_id, fig in figures:
-        height = fig.layout.height or 450
-        fig.update_layout(template="plotly_white", margin=dict(t=70), height=height)
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=first, div_id=div_id, config=config,
-                                 default_height=f"{height}px"))
-        first = False
-    parts.append("<footer>simoffice-calibrate · fitted values are written to the network config; "
-                 "see README.md, “Calibrating from a queue-system log”, for the method and its limits</footer>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return figures
+
+
+def build_calibration_html(cal: Any) -> str:
+    """The calibration page as one self-contained HTML string."""
+    c = cal.counts
+    subtitle = (f'From {esc(cal.log.source)}: {c["tickets"]} tickets, {cal.first_day} to '
+                f'{cal.last_day}; {c["served"]} served, {c["reneged"]} reneged, {c["sent_away"]} sent away, '
+                f'{c["no_show"]} no-shows. Client ids: {"yes" if cal.returns.with_ids else "no"}.')
+    body = [
+        _data_section(cal),
+        section("Service times",
+                '<p class="note">Maximum-likelihood fits; the lowest AIC is chosen. KS is the largest gap '
+                "between the fitted and the observed distribution function.</p>", _fits_table(cal.service_fits)),
+        _patience_section(cal),
+        _returns_section(cal),
+        _offices_section(cal),
+        section("Figures", *figure_divs(_figures(cal))),
+    ]
+    footer = ("simoffice-calibrate · fitted values are written to the network config; "
+              "see README.md, “Calibrating from a queue-system log”, for the method and its limits")
+    return page(f"Calibration: {cal.name}", body, footer, subtitle)
 
 
 def write_calibration_report(cal: Any, path: str | os.PathLike) -> Path:
     """Write the calibration page atomically and return its path."""
-    text = build_calibration_html(cal)
-    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return write_html(build_calibration_html(cal), path)

@@ -32,13 +32,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simoffice.measures import metrics
-
 from simoffice.engine import recorder
 from simoffice.files import atomic_write
-from simoffice.run.pages import write_page
-from simoffice.model.spec import CHANNELS, ModelSpec
+from simoffice.measures import metrics
 from simoffice.measures.intervals import t_interval
+from simoffice.model.channels import CHANNELS
+from simoffice.model.spec import ModelSpec
+from simoffice.run.pages import write_page
 from simoffice.vocabulary import DAY
 
 TABLES = ("contacts", "bundles", "cases", "timeseries", "replications", "groups")
@@ -73,7 +73,7 @@ class Results:
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(_jsonable(self.summary), indent=2)
+        text = json.dumps(jsonable(self.summary), indent=2)
         new = [out / name for name in FILES if not (out / name).exists()]
         try:
             for name in TABLES:
@@ -88,11 +88,12 @@ class Results:
         return out
 
 
-def _jsonable(x):
+def jsonable(x: Any) -> Any:
+    """``x`` with numpy numbers as Python numbers and NaN as None, for JSON."""
     if isinstance(x, dict):
-        return {k: _jsonable(v) for k, v in x.items()}
+        return {k: jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if isinstance(x, (float, np.floating)):
         return None if math.isnan(x) else float(x)
     if isinstance(x, np.integer):
@@ -102,33 +103,63 @@ def _jsonable(x):
 
 def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) -> Results:
     """Turn the replications' logs into tidy tables and the summary."""
+    names = _Names(spec)
+    contacts = _contacts(_stack(reps, "contacts"), spec, names)
+    bundles = _bundles(_stack(reps, "bundles"), spec, names)
+    cases = _cases(_stack(reps, "cases"), spec, names)
+    timeseries = _timeseries(_stack(reps, "timeseries"), spec, names)
+    long = [(r["replication"], office, m, v) for r in reps for office, ms in r["measures"] for m, v in ms.items()]
+    replications = pd.DataFrame(long, columns=["replication", "office", "measure", "value"])
+    network = replications[replications["office"] == "all"]
+    long = [(r["replication"], by, group, m, v) for r in reps for by, group, ms in r["groups"] for m, v in ms.items()]
+    groups = pd.DataFrame(long, columns=["replication", "by", "group", "measure", "value"])
+    summary = {
+        "measures": {m: t_interval(network.loc[network["measure"] == m, "value"]) for m in metrics.MEASURES},
+        "groups": {by: group_intervals(groups, by) for by in ("segment", "channel")},
+        "equity": {by: equity(groups, by) for by in ("segment", "zone")},
+        "meta": meta,
+    }
+    return Results(contacts, bundles, cases, timeseries, replications, groups, summary, spec)
+
+
+class _Names:
+    """The names behind the codes of a log's columns, in code order."""
+
+    def __init__(self, spec: ModelSpec):
+        self.offices = [o.name for o in spec.offices]
+        self.desk_groups = [g.name for o in spec.offices for g in o.desk_groups]
+        self.segments = [s.name for s in spec.segments]
+        self.zones = [z.name for z in spec.zones]
+        self.services = [s.name for s in spec.services]
+        self.skills = list(spec.skills)
+        self.bundle_types = [b.name for b in spec.bundles]
+
+
+def _stack(reps: list[dict[str, Any]], part: str) -> dict[str, np.ndarray]:
+    """One part of the log (``contacts``, ``bundles`` …) of every replication, stacked,
+    with a ``replication`` column first."""
+    first = next(iter(reps[0][part]))
+    cols = {"replication": np.concatenate([np.full(len(r[part][first]), r["replication"], np.int32) for r in reps])}
+    for k in reps[0][part]:
+        # One replication's column as it is: a national log is large enough to mind a copy.
+        cols[k] = reps[0][part][k] if len(reps) == 1 else np.concatenate([r[part][k] for r in reps])
+    return cols
+
+
+def _contacts(c: dict[str, np.ndarray], spec: ModelSpec, names: _Names) -> pd.DataFrame:
+    """The contacts table: a row per contact, names for codes, waits and service times in minutes."""
     w0, w1 = spec.run.window
-    offices = [o.name for o in spec.offices]
-    groups = [g.name for o in spec.offices for g in o.desk_groups]
-
-    def table(part: str) -> dict[str, np.ndarray]:
-        first = next(iter(reps[0][part]))
-        cols = {"replication": np.concatenate([np.full(len(r[part][first]), r["replication"], np.int32) for r in reps])}
-        for k in reps[0][part]:
-            # One replication's column as it is: a national log is large enough to mind a copy.
-            cols[k] = reps[0][part][k] if len(reps) == 1 else np.concatenate([r[part][k] for r in reps])
-        return cols
-
-    segments = [s.name for s in spec.segments]
-    zones = [z.name for z in spec.zones]
-    services = [s.name for s in spec.services]
-    c = table("contacts")
     contacts = pd.DataFrame({
         "replication": c["replication"],
         "bundle": c["bundle"],
         "visit": c["visit"],
         "channel": _names(c["channel"], list(CHANNELS)),
-        "office": _names(c["office"], offices),
-        "zone": _names(c["zone"], zones),
-        "segment": _names(c["segment"], segments),
-        "service": _names(c["service"], services),
-        "skill": _names(c["skill"], list(spec.skills)),
-        "desk_group": _names(c["desk_group"], groups),
+        "office": _names(c["office"], names.offices),
+        "zone": _names(c["zone"], names.zones),
+        "segment": _names(c["segment"], names.segments),
+        "service": _names(c["service"], names.services),
+        "skill": _names(c["skill"], names.skills),
+        "desk_group": _names(c["desk_group"], names.desk_groups),
         "desk": c["desk"],
         "priority": c["priority"],
         "n_needs": c["n_needs"],
@@ -145,15 +176,21 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "hour": ((c["arrival_min"] % DAY) // 60).astype(np.int8),
     })
     # A trip to a closed office, a no-show and an online session have no queue time.
-    contacts.loc[contacts["outcome"].isin(["closed", "no_show"]) | (contacts["channel"] == "online"), "wait_min"] = np.nan
-    b = table("bundles")
-    bundles = pd.DataFrame({
+    no_queue = contacts["outcome"].isin(["closed", "no_show"]) | (contacts["channel"] == "online")
+    contacts.loc[no_queue, "wait_min"] = np.nan
+    return contacts
+
+
+def _bundles(b: dict[str, np.ndarray], spec: ModelSpec, names: _Names) -> pd.DataFrame:
+    """The bundles table: a row per bundle, names for codes."""
+    w0, w1 = spec.run.window
+    return pd.DataFrame({
         "replication": b["replication"],
         "bundle": b["bundle"],
-        "office": _names(b["office"], offices),
-        "zone": _names(b["zone"], zones),
-        "segment": _names(b["segment"], segments),
-        "bundle_type": _names(b["bundle_type"], [x.name for x in spec.bundles]),
+        "office": _names(b["office"], names.offices),
+        "zone": _names(b["zone"], names.zones),
+        "segment": _names(b["segment"], names.segments),
+        "bundle_type": _names(b["bundle_type"], names.bundle_types),
         "created_min": b["created_min"],
         "first_visit_min": b["first_visit_min"],
         "end_min": b["end_min"],
@@ -168,14 +205,18 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "status": _names(b["status"], list(recorder.STATUSES)),
         "in_window": (b["created_min"] >= w0) & (b["created_min"] < w1),
     })
-    k = table("cases")
-    cases = pd.DataFrame({
+
+
+def _cases(k: dict[str, np.ndarray], spec: ModelSpec, names: _Names) -> pd.DataFrame:
+    """The cases table: a row per case escalated to the expert centre, turnaround in days."""
+    w0, w1 = spec.run.window
+    return pd.DataFrame({
         "replication": k["replication"],
         "bundle": k["bundle"],
-        "zone": _names(k["zone"], zones),
-        "segment": _names(k["segment"], segments),
-        "service": _names(k["service"], services),
-        "skill": _names(k["skill"], list(spec.skills)),
+        "zone": _names(k["zone"], names.zones),
+        "segment": _names(k["segment"], names.segments),
+        "service": _names(k["service"], names.services),
+        "skill": _names(k["skill"], names.skills),
         "expert": k["expert"],
         "escalated_min": k["escalated_min"],
         "start_min": k["start_min"],
@@ -184,12 +225,15 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "follow_up": k["follow_up"].astype(bool),
         "in_window": (k["escalated_min"] >= w0) & (k["escalated_min"] < w1),
     })
-    t = table("timeseries")
+
+
+def _timeseries(t: dict[str, np.ndarray], spec: ModelSpec, names: _Names) -> pd.DataFrame:
+    """The time series table: a row per unit × desk group (``all``: the unit's total) × bin."""
     bin_start = t["bin_start_min"]
-    timeseries = pd.DataFrame({
+    return pd.DataFrame({
         "replication": t["replication"],
-        "office": _names(t["office"], offices),
-        "desk_group": _names(t["desk_group"], groups, missing="all"),
+        "office": _names(t["office"], names.offices),
+        "desk_group": _names(t["desk_group"], names.desk_groups, missing="all"),
         "bin_start_min": bin_start,
         "weekday": ((bin_start // DAY + spec.run.start_weekday) % 7).astype(np.int8),
         "hour": ((bin_start % DAY) // 60).astype(np.int8),
@@ -197,18 +241,6 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "busy_mean": t["busy_mean"],
         "on_duty_mean": t["on_duty_mean"],
     })
-    long = [(r["replication"], office, m, v) for r in reps for office, ms in r["measures"] for m, v in ms.items()]
-    replications = pd.DataFrame(long, columns=["replication", "office", "measure", "value"])
-    network = replications[replications["office"] == "all"]
-    long = [(r["replication"], by, group, m, v) for r in reps for by, group, ms in r["groups"] for m, v in ms.items()]
-    groups = pd.DataFrame(long, columns=["replication", "by", "group", "measure", "value"])
-    summary = {
-        "measures": {m: t_interval(network.loc[network["measure"] == m, "value"]) for m in metrics.MEASURES},
-        "groups": {by: group_intervals(groups, by) for by in ("segment", "channel")},
-        "equity": {by: equity(groups, by) for by in ("segment", "zone")},
-        "meta": meta,
-    }
-    return Results(contacts, bundles, cases, timeseries, replications, groups, summary, spec)
 
 
 def group_intervals(groups: pd.DataFrame, by: str) -> dict[str, dict[str, dict[str, float]]]:

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from simoffice.engine.replication import office_timetable, simulate_replication
+from simoffice.errors import RunInterrupted
 from simoffice.measures.aggregate import Aggregates
 from simoffice.measures.coverage import open_days
-from simoffice.errors import RunInterrupted
-from simoffice.engine.replication import office_timetable, simulate_replication
-from simoffice.model.spec import CHANNELS, MOBILE_OFFICE, PHONE, ModelSpec
+from simoffice.model.channels import CHANNELS, PHONE
+from simoffice.model.spec import MOBILE_OFFICE, ModelSpec
 from simoffice.vocabulary import DAY
 
 

@@ -19,12 +19,12 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from simoffice.measures import metrics
 from simoffice.errors import ConfigError
 from simoffice.files import atomic_write
-from simoffice.run.pages import write_page
-from simoffice.run.results import Results, _jsonable
+from simoffice.measures import metrics
 from simoffice.measures.intervals import t_interval
+from simoffice.run.pages import write_page
+from simoffice.run.results import Results, jsonable
 
 # The measures a verdict speaks of, in this order: label, unit (shares in %), lower is better.
 VERDICT = {
@@ -72,9 +72,10 @@ class Comparison:
         doc = {"baseline": self.baseline, "arms": list(self.arms), "verdicts": self.verdicts,
                "differences": diffs.to_dict(orient="records"),
                "meta": {name: res.summary["meta"] for name, res in self.arms.items()}}
-        text = json.dumps(_jsonable(doc), indent=2)
+        text = json.dumps(jsonable(doc), indent=2)
         write_page("comparison", self, out / "comparison.html")
-        atomic_write(out / "comparison.json", lambda p: Path(p).write_text(text + "\n"))  # last: the comparison is complete
+        # Last: a comparison.json means the comparison is complete.
+        atomic_write(out / "comparison.json", lambda p: Path(p).write_text(text + "\n"))
         return out
 
 
@@ -159,9 +160,9 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None) -> Comparison
     Raises:
         ConfigError: fewer than two arms, or arms whose seed or replications differ.
     """
-    from simoffice.run.simulate import simulate
     from simoffice.config.build import build_spec
     from simoffice.model.spec import ModelSpec
+    from simoffice.run.simulate import simulate
 
     if len(arms) < 2:
         raise ConfigError("compare.arms", "at least two arms", list(arms))

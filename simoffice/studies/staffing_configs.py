@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simoffice.config.build import _run, _schedule, _synthetic
+from simoffice.config.build import generated_network
 from simoffice.errors import ConfigError
-from simoffice.vocabulary import WEEKDAYS
 from simoffice.model.spec import CONTACT_CENTRE
+from simoffice.vocabulary import WEEKDAYS
 
 __all__ = ["mmc_as_explicit", "explicit_configs", "staffed_configs", "split", "to_yaml"]
 
@@ -69,9 +69,7 @@ def explicit_configs(cfg: Mapping[str, Any]) -> tuple[dict, dict]:
     if kind == "mmc":
         return mmc_as_explicit(net)
     if kind == "synthetic":
-        run = _run(cfg["run"])
-        schedule, hours = _schedule(cfg["schedule"], run)
-        return _synthetic(net, schedule, hours), copy.deepcopy(dict(cfg["schedule"]))
+        return generated_network(cfg), copy.deepcopy(dict(cfg["schedule"]))
     return copy.deepcopy(dict(net)), copy.deepcopy(dict(cfg["schedule"]))
 
 

@@ -1,0 +1,374 @@
+"""The typed schema of the ``network`` group: the catalogue, the service units and the kinds of network.
+
+A network is ``explicit`` (:class:`NetworkConfig`: written out in full),
+``synthetic`` (:class:`SyntheticNetworkConfig`: generated from a few
+parameters, its catalogue written out) or ``mmc`` (:class:`MMCNetworkConfig`:
+one M/M/c queue); both of the first two share the catalogue
+(:class:`CatalogueConfig`: segments, services, bundles, arrival profile,
+appointment policy, choice rule). The network YAML files build on these
+dataclasses (``defaults: [schema_network, _self_]``), and
+:func:`simoffice.config.build.build_spec` reads every network through them,
+with or without that line. Like :mod:`simoffice.config.schema`, the only place a
+default is written.
+
+All durations are in minutes, clock times are ``"HH:MM"`` strings and weekdays
+are ``mon`` … ``sun``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from omegaconf import MISSING
+
+from simoffice.vocabulary import WEEKDAYS
+
+# The name of the agency that owns every service whose ``agency`` is null.
+ONE_AGENCY = "agency"
+
+
+@dataclass
+class DistConfig:
+    """A distribution: ``dist`` and the parameters it needs (see :mod:`simoffice.model.distributions`)."""
+
+    dist: str = MISSING
+    mean: Optional[float] = None
+    cv: Optional[float] = None
+    value: Optional[float] = None
+    low: Optional[float] = None
+    mode: Optional[float] = None
+    high: Optional[float] = None
+    values: Optional[List[float]] = None
+    probs: Optional[List[float]] = None
+
+
+@dataclass
+class SegmentConfig:
+    """A client group.
+
+    ``patience`` is how long a client waits in the queue before leaving (null:
+    never leaves); ``priority`` classes are served highest first; after reneging,
+    a failed trip or being sent away at closing the client comes back another day
+    with probability ``return_prob``; ``informed_share`` of clients know the
+    opening hours and come when the office is open. ``channels`` weighs the
+    channels a client of the segment turns to (``walk_in``, ``appointment``,
+    ``phone``, ``video``, ``online``; a mobile office counts as walking in);
+    ``digital_skill`` is the chance that online self-service succeeds for a
+    service that allows it, and that a video client connects from home.
+    """
+
+    share: float = 1.0
+    patience: Optional[DistConfig] = None
+    priority: int = 0
+    return_prob: float = 0.8
+    informed_share: float = 1.0
+    channels: Optional[Dict[str, float]] = None  # null (or empty): walk-in only
+    digital_skill: float = 0.5
+
+
+@dataclass
+class ServiceConfig:
+    """One need type: the skill a desk needs, its service time (minutes) and the
+    chance that the client lacks a document and must come back.
+
+    Channels: ``online`` (self-service allowed), ``phone`` (``none``; ``advise``:
+    the caller is sent to an office; ``settle``), ``video`` (allowed, by
+    appointment). ``phone_time`` / ``video_time`` default to ``service_time``.
+    ``escalation_prob``: chance a handled need goes to the expert centre, which
+    takes ``expert_time`` working minutes; ``follow_up_prob`` of those need one
+    more contact with the client. ``proactive_share``: share delivered with no
+    contact at all. ``agency``: the authority that owns the service (null: the
+    network's one unnamed agency, :data:`ONE_AGENCY`).
+    """
+
+    skill: str = MISSING
+    service_time: DistConfig = MISSING
+    missing_document_prob: float = 0.0
+    agency: Optional[str] = None
+    online: bool = False
+    phone: str = "none"
+    video: bool = False
+    phone_time: Optional[DistConfig] = None
+    video_time: Optional[DistConfig] = None
+    escalation_prob: float = 0.0
+    expert_time: Optional[DistConfig] = None
+    follow_up_prob: float = 0.0
+    proactive_share: float = 0.0
+
+
+@dataclass
+class BundleConfig:
+    """A life event bringing several needs at once; ``share`` of all bundles.
+    ``segment_mix`` (segment -> probability) overrides the segments' shares."""
+
+    needs: List[str] = MISSING
+    share: float = 1.0
+    segment_mix: Optional[Dict[str, float]] = None
+
+
+@dataclass
+class DeskGroupConfig:
+    """Desks with the same skills; ``staff`` maps a schedule's shift name to the
+    number of desks staffed on that shift."""
+
+    name: str = MISSING
+    skills: List[str] = MISSING
+    staff: Dict[str, int] = MISSING
+    serves: str = "all"
+
+
+@dataclass
+class SlotsConfig:
+    """An appointment calendar: slots of ``slot_min`` minutes through the opening
+    hours, each bookable by ``per_slot`` clients."""
+
+    slot_min: int = 30
+    per_slot: int = 1
+
+
+@dataclass
+class OfficeConfig:
+    """A fixed service point. ``opening_hours`` (weekday -> "HH:MM-HH:MM" or null)
+    overrides the schedule's for this office. ``bundles_per_week`` is the office's
+    own demand when the network has no zones. ``agencies`` present (null: all);
+    ``appointments``: its slot calendar (null: no appointments); ``video_stations``
+    > 0 makes it a joint service point for remote video service. A desk group
+    ``serves`` ``all`` clients, only ``walk_in`` clients or only ``appointment`` ones.
+    """
+
+    name: str = MISSING
+    bundles_per_week: float = 0.0
+    desk_groups: List[DeskGroupConfig] = MISSING
+    opening_hours: Optional[Dict[str, Optional[str]]] = None
+    agencies: Optional[List[str]] = None
+    appointments: Optional[SlotsConfig] = None
+    video_stations: int = 0
+
+
+@dataclass
+class ZoneConfig:
+    """An area where clients live: ``population``, ``segment_mix`` (segment ->
+    weight; null: the segments' shares), ``rural`` and the one-way
+    ``travel_min`` to each service point it can reach (office or mobile route name)."""
+
+    population: float = MISSING
+    segment_mix: Optional[Dict[str, float]] = None
+    rural: bool = False
+    travel_min: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ShiftConfig:
+    start: str = MISSING
+    end: str = MISSING
+    days: List[str] = MISSING
+
+
+@dataclass
+class CentreConfig:
+    """A contact centre, video centre or expert centre: desk groups (agents,
+    advisors or experts, with skills and staff per shift), opening hours (null:
+    the schedule's) and its own shifts (null: the schedule's)."""
+
+    desk_groups: List[DeskGroupConfig] = MISSING
+    opening_hours: Optional[Dict[str, Optional[str]]] = None
+    shifts: Optional[Dict[str, ShiftConfig]] = None
+
+
+@dataclass
+class ContactCentreConfig(CentreConfig):
+    """Phone: callers wait up to their ``patience`` (minutes), and after
+    abandoning call again with ``retry_prob`` after ``retry_after_min``. The
+    service level counts calls answered within ``service_level_target_sec``."""
+
+    patience: Optional[DistConfig] = None
+    retry_prob: float = 0.5
+    retry_after_min: float = 30.0
+    service_level_target_sec: float = 60.0
+
+
+@dataclass
+class VideoCentreConfig(CentreConfig):
+    """Remote video service by appointment (``slots``). A client without the
+    digital skill connects from a joint service point, where a desk spends
+    ``connect_min`` to connect them."""
+
+    slots: SlotsConfig = field(default_factory=SlotsConfig)
+    connect_min: float = 5.0
+
+
+@dataclass
+class AppointmentPolicyConfig:
+    """How appointments work in every calendar: ``booking_horizon_days`` ahead,
+    ``no_show_prob``, ``lateness`` (minutes after the slot; null: on time),
+    ``priority`` (appointment clients before walk-ins) and, when no slot is free
+    within the horizon, ``when_full``: ``walk_in`` or ``wait`` for a later slot."""
+
+    booking_horizon_days: int = 10
+    no_show_prob: float = 0.12
+    lateness: Optional[DistConfig] = None
+    priority: bool = True
+    when_full: str = "walk_in"
+
+
+@dataclass
+class StopConfig:
+    zone: str = MISSING
+    weekday: str = MISSING
+    hours: str = MISSING
+
+
+@dataclass
+class MobileDeskConfig:
+    name: str = MISSING
+    skills: List[str] = MISSING
+    count: int = 1
+
+
+@dataclass
+class MobileRouteConfig:
+    """A mobile office: ``stops`` (zone, weekday, hours), desks (``count`` desks
+    per group, on duty during stops; at a stop's end the office leaves and those
+    still waiting are sent away), ``travel_between_stops_min`` (the least
+    gap between two stops of a day), ``local_travel_min`` (a zone's clients'
+    travel to the stop) and ``cost_per_day`` (vehicle, per day with a stop)."""
+
+    name: str = MISSING
+    desk_groups: List[MobileDeskConfig] = MISSING
+    stops: List[StopConfig] = MISSING
+    travel_between_stops_min: float = 30.0
+    local_travel_min: float = 10.0
+    cost_per_day: float = 0.0
+
+
+@dataclass
+class ChoiceConfig:
+    """How clients pick a service point: a logit on the cost of a trip, twice the
+    travel time plus ``day_value_min`` per day until it opens (for clients who
+    know the hours), with scale ``scale_min``."""
+
+    scale_min: float = 20.0
+    day_value_min: float = 60.0
+
+
+@dataclass
+class ProfileConfig:
+    """Piecewise-constant arrival-rate shape by weekday × time of day.
+
+    Bins are ``bin_min`` minutes wide (1 to 1440, dividing 1440) starting at
+    ``start``; ``time_of_day`` gives the relative rate of each bin (bins past the
+    list have rate 0), ``weekdays`` the relative weight of each day, and
+    ``by_weekday`` a day's own bins in place of ``time_of_day``. Only the shape
+    matters: each office's ``bundles_per_week`` sets the volume.
+    """
+
+    bin_min: int = 60
+    start: str = "00:00"
+    time_of_day: List[float] = field(default_factory=lambda: [1.0] * 24)
+    weekdays: Dict[str, float] = field(default_factory=lambda: {d: 1.0 for d in WEEKDAYS})
+    by_weekday: Optional[Dict[str, List[float]]] = None
+
+
+@dataclass
+class CatalogueConfig:
+    """What clients need and how they behave: the part of a network written out
+    in full both in an explicit network and in a synthetic one."""
+
+    max_visits: int = 6
+    return_after_days: int = 1
+    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
+    segments: Dict[str, SegmentConfig] = MISSING
+    services: Dict[str, ServiceConfig] = MISSING
+    bundles: Dict[str, BundleConfig] = MISSING
+    bundles_per_1000_per_week: float = 1.0
+    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
+    staff_cost_per_hour: float = 35.0
+    online_uptake: Optional[float] = None  # set: every segment turns online with this chance first
+
+
+@dataclass
+class NetworkConfig(CatalogueConfig):
+    """A network written out in full: segments, services, bundles, offices, and
+    optionally zones (demand: ``population / 1000 × bundles_per_1000_per_week``
+    bundles a week each), a contact centre, a video centre, an expert centre and
+    mobile routes. ``staff_cost_per_hour`` prices staff hours."""
+
+    kind: str = "explicit"
+    name: str = MISSING
+    offices: List[OfficeConfig] = MISSING
+    zones: Optional[Dict[str, ZoneConfig]] = None
+    contact_centre: Optional[ContactCentreConfig] = None
+    video_centre: Optional[VideoCentreConfig] = None
+    expert_centre: Optional[CentreConfig] = None
+    mobile_routes: List[MobileRouteConfig] = field(default_factory=list)
+
+
+@dataclass
+class MMCNetworkConfig:
+    """One office open 24/7, one service, one desk group, Poisson arrivals.
+
+    ``service_cv`` 1.0 gives exponential service, 0 deterministic, otherwise
+    lognormal; ``patience_mean_min`` null means nobody reneges, otherwise
+    patience is exponential with that mean. Opening hours and shifts of the
+    schedule do not apply.
+    """
+
+    kind: str = "mmc"
+    name: str = "mmc"
+    servers: int = 5
+    arrivals_per_hour: float = 270.0
+    service_mean_min: float = 1.0
+    service_cv: float = 1.0
+    patience_mean_min: Optional[float] = None
+
+
+@dataclass
+class SyntheticNetworkConfig(CatalogueConfig):
+    """A network generated from a few parameters (see :mod:`simoffice.config.synthetic`).
+
+    The catalogue (``segments``, ``services``, ``bundles``, ``arrival_profile``,
+    ``appointments``, ``choice`` …) is written out as in :class:`NetworkConfig`;
+    the generator creates the geography and the service points: ``offices``
+    towns and ``zones`` zones (null: 3 × offices) on a plane, with
+    ``population`` residents of whom ``rural_share`` live in rural zones
+    (``rural_segment_mix``: their client mix; null: the segments' shares).
+    Each office has a square of ``office_spacing_km`` a side of land; travel is
+    straight-line distance at ``speed_kmh``, and each zone can reach its
+    ``reachable_offices`` nearest offices. Staff follow the square-root staffing
+    rule, ``a + staffing_beta × sqrt(a)`` desks rounded, for an offered load of
+    ``a`` desks' worth of work, with at most ``max_utilisation``. Rural zones with no
+    office within ``mobile_threshold_min`` minutes get a weekly stop of a
+    mobile office (``mobile_routes``), at most ``mobile_stops_per_route`` stops
+    a route (two a day above five). ``contact_centre``, ``video_centre`` and
+    ``expert_centre`` add those centres, sized from demand. ``seed`` is the
+    generator's own seed, separate from ``run.seed``: the same seed gives the
+    same network.
+    """
+
+    kind: str = "synthetic"
+    name: str = "synthetic"
+    # The generator.
+    offices: int = 12
+    zones: Optional[int] = None
+    population: float = 250_000.0
+    rural_share: float = 0.25
+    seed: int = 1
+    office_spacing_km: float = 25.0
+    speed_kmh: float = 40.0
+    reachable_offices: int = 3
+    staffing_beta: float = 0.5
+    max_utilisation: float = 0.85
+    rural_segment_mix: Optional[Dict[str, float]] = None
+    mobile_routes: bool = True
+    mobile_threshold_min: float = 30.0
+    mobile_stops_per_route: int = 5
+    contact_centre: bool = True
+    video_centre: bool = True
+    expert_centre: bool = True
+    bundles_per_1000_per_week: float = 7.0
+
+
+# The schema of each kind of network (``network.kind``; a network without one is explicit).
+NETWORK_KINDS = {"explicit": NetworkConfig, "synthetic": SyntheticNetworkConfig, "mmc": MMCNetworkConfig}

@@ -1,0 +1,145 @@
+"""The report's figures of a run: waits, queues by weekday and hour, utilisation, contacts per bundle.
+
+Tables can be large (a row per contact), so everything is aggregated with
+pandas/numpy first and a figure only ever holds a few hundred points. A run
+that kept aggregates only (``run.keep_contacts=false``) has no contacts or
+bundles to draw: those figures say so instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from simoffice.reports.run_facts import config_order, target_min
+from simoffice.vocabulary import WEEKDAY_NAMES
+
+# Figure titles; the tests look for them, so they live in one place.
+TITLE_WAIT = "Waiting time of served clients"
+TITLE_QUEUE = "Mean queue length by weekday and hour"
+TITLE_UTIL = "Desk utilisation by hour of day"
+TITLE_VISITS = "Contacts needed per bundle"
+NOT_KEPT = "Not kept: the run kept aggregates only (run.keep_contacts=false)"
+
+
+def run_figures(results: Any) -> list[tuple[str, go.Figure]]:
+    """The report's figures of ``results`` as ``(div id, figure)``, in page order."""
+    spec = getattr(results, "spec", None)
+    kept = spec is None or spec.run.keep_contacts
+    ts_all, offices, hours = _office_series(results)
+    return [
+        ("fig-wait", wait_figure(results.contacts, target_min(results.summary), kept)),
+        ("fig-queue", queue_figure(ts_all, offices, hours)),
+        ("fig-util", util_figure(ts_all, offices, hours)),
+        ("fig-visits", visits_figure(results.bundles, kept)),
+    ]
+
+
+def _office_series(results: Any) -> tuple[pd.DataFrame, list[str], list[int]]:
+    """The offices' total time series (office names as text), the offices in config
+    order, and the hours shown: from the first to the last hour that ever has staff
+    or a queue."""
+    ts = results.timeseries
+    ts_all = ts[(ts["desk_group"] == "all").to_numpy(dtype=bool)].copy()
+    offices = config_order(ts_all["office"]) or config_order(results.contacts["office"])
+    ts_all["office"] = ts_all["office"].astype(str)
+    active = ts_all.loc[(ts_all["on_duty_mean"] > 0) | (ts_all["queue_mean"] > 0), "hour"]
+    hours = list(range(int(active.min()), int(active.max()) + 1)) if len(active) else []
+    return ts_all, offices, hours
+
+
+def _mask(s: pd.Series) -> np.ndarray:
+    """A boolean column as a numpy mask; missing counts as False."""
+    return s.fillna(False).astype(bool).to_numpy()
+
+
+def _empty(fig: go.Figure, text: str = "No data in the measured window") -> go.Figure:
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    return fig
+
+
+def wait_figure(contacts: pd.DataFrame, target: float, kept: bool = True) -> go.Figure:
+    """Histogram of waits (minutes), binned with numpy so the figure stays small."""
+    fig = go.Figure(layout_title_text=TITLE_WAIT)
+    fig.update_layout(xaxis_title="wait (min)", yaxis_title="share of served clients (%)")
+    if not kept:
+        return _empty(fig, NOT_KEPT)
+    ok = _mask(contacts["in_window"]) & (contacts["outcome"] == "served").to_numpy(dtype=bool)
+    waits = contacts["wait_min"].to_numpy(dtype=float)[ok]
+    waits = waits[np.isfinite(waits)]
+    if waits.size == 0:
+        return _empty(fig)
+    # Cut the long tail at the 99.5th percentile so the bulk stays readable;
+    # the last bar collects everything beyond.
+    top = max(float(np.quantile(waits, 0.995)), float(target), 1.0)
+    width = next(w for w in (0.5, 1, 2, 5, 10, 15, 30, 60, 120) if top / w <= 60)
+    edges = np.arange(0.0, top + width, width)
+    counts, _ = np.histogram(np.clip(waits, 0, edges[-1] - 1e-9), bins=edges)
+    fig.add_bar(x=edges[:-1] + width / 2, y=100 * counts / waits.size, width=width,
+                marker_line_width=0, name="served clients",
+                hovertemplate="%{x} min: %{y:.1f} %<extra></extra>")
+    fig.add_vline(x=target, line_dash="dash", line_color="firebrick",
+                  annotation_text=f"target {target:g} min", annotation_position="top right")
+    return fig
+
+
+def queue_figure(ts_all: pd.DataFrame, offices: list[str], hours: list[int]) -> go.Figure:
+    """One heatmap per office on a shared colour scale, so offices compare."""
+    if not offices or not hours:
+        return _empty(go.Figure(layout_title_text=TITLE_QUEUE))
+    grid = ts_all.groupby(["office", "weekday", "hour"])["queue_mean"].mean()
+    fig = make_subplots(rows=len(offices), cols=1, shared_xaxes=True, subplot_titles=offices,
+                        vertical_spacing=min(0.08, 0.3 / len(offices)))
+    index = pd.MultiIndex.from_product([range(7), hours])
+    for i, office in enumerate(offices, start=1):
+        z = grid.get(office, pd.Series(dtype=float)).reindex(index).to_numpy().reshape(7, len(hours))
+        fig.add_heatmap(z=z, x=hours, y=list(WEEKDAY_NAMES), coloraxis="coloraxis", name=office,
+                        hovertemplate="%{y} %{x}:00 – mean queue %{z:.1f}<extra></extra>",
+                        row=i, col=1)
+    fig.update_yaxes(autorange="reversed")  # Monday on top
+    fig.update_xaxes(title_text="hour of day", dtick=1, row=len(offices), col=1)
+    fig.update_layout(title_text=TITLE_QUEUE, height=120 + 220 * len(offices),
+                      coloraxis=dict(colorscale="Blues", cmin=0,
+                                     colorbar_title_text="clients waiting"))
+    return fig
+
+
+def util_figure(ts_all: pd.DataFrame, offices: list[str], hours: list[int]) -> go.Figure:
+    """Busy time over time on duty per hour; hours without staff are gaps."""
+    fig = go.Figure(layout_title_text=TITLE_UTIL)
+    fig.update_layout(xaxis_title="hour of day", yaxis_title="utilisation (% of time on duty)",
+                      yaxis_range=[0, 105], xaxis_dtick=1)
+    sums = ts_all.groupby(["office", "hour"])[["busy_mean", "on_duty_mean"]].sum()
+    if sums.empty or not hours:
+        return _empty(fig)
+    util = 100 * sums["busy_mean"] / sums["on_duty_mean"].where(sums["on_duty_mean"] > 0)
+    for office in offices:
+        y = util.get(office, pd.Series(dtype=float)).reindex(hours)
+        fig.add_scatter(x=hours, y=y.to_numpy(), mode="lines+markers", name=office,
+                        hovertemplate="%{x}:00 – %{y:.0f} %<extra>%{fullData.name}</extra>")
+    return fig
+
+
+def visits_figure(bundles: pd.DataFrame, kept: bool = True) -> go.Figure:
+    """Share of ended bundles by visits, stacked by how they ended."""
+    fig = go.Figure(layout_title_text=TITLE_VISITS)
+    fig.update_layout(xaxis_title="contacts per bundle (visits, calls, sessions; 0: settled proactively)",
+                      yaxis_title="share of ended bundles (%)",
+                      barmode="stack", xaxis_dtick=1)
+    if not kept:
+        return _empty(fig, NOT_KEPT)
+    status = bundles["status"].astype(str)
+    ended = bundles[_mask(bundles["in_window"]) & status.isin(["settled", "abandoned"]).to_numpy()]
+    if ended.empty:
+        return _empty(fig)
+    counts = pd.crosstab(ended["visits"].astype(int), ended["status"].astype(str))
+    for st, color in (("settled", "#3a7d44"), ("abandoned", "#c0504d")):
+        if st in counts:
+            fig.add_bar(x=counts.index.to_numpy(), y=100 * counts[st].to_numpy() / len(ended),
+                        name=st, marker_color=color,
+                        hovertemplate="%{x} contacts: %{y:.1f} %<extra>" + st + "</extra>")
+    return fig
