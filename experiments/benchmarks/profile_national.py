@@ -37,6 +37,9 @@ PARTS = {
     "calendar.py": "appointment calendars",
     "metrics.py": "measures from the log",
     "aggregate.py": "measures from the log",
+    "tally.py": "measures from the log",
+    "timeseries.py": "measures from the log",
+    "occupancy.py": "measures from the log",
     "results.py": "tables and summary",
 }
 

@@ -137,8 +137,18 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
     else:  # no public way before 3.14
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.terminate()
+        for process in processes:
+            process.join()
+        # A worker ended while sending its result leaves half a message in the result
+        # pipe, and the pool's manager thread would wait for the rest for ever. With every
+        # worker gone, closing this process's copy of the pipe's write end turns that wait
+        # into an end of file, which the manager thread takes for a broken pool.
+        result_queue = getattr(pool, "_result_queue", None)
+        if result_queue is not None:
+            result_queue._writer.close()
     # The pool's manager thread sees the workers gone and winds down; wait for it, so
     # that nothing of the pool is left running when the interpreter exits.
     pool.shutdown(wait=True, cancel_futures=True)

@@ -2,7 +2,7 @@
 
 Every arm is simulated with the same seed and replications, so replication
 ``r`` of each arm sees the same clients (common random numbers, see
-:mod:`simoffice.engine.replication`). The difference of a measure between an arm and
+:mod:`simoffice.engine.streams` and :mod:`simoffice.engine.clients`). The difference of a measure between an arm and
 the baseline (the first arm) is taken replication by replication, and its 95 %
 interval is that of the paired differences: much narrower than comparing two
 independent runs. A verdict sentence says, per headline measure, whether the
