@@ -8,7 +8,6 @@ from __future__ import annotations
 
 DAY = 1440  # minutes in a day
 WEEK = 7 * DAY  # minutes in a week
-HOUR = 60
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # config keys, Monday first
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # as pages and messages show them
