@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: run test lint test-slow test-ray bench bench-national profile same-tables sample-log calibrate-sample clean
+.PHONY: run test lint test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -22,6 +22,9 @@ test-slow: $(STAMP)  ## the long statistical suite
 
 bench: $(BENCH)  ## simoffice against SimPy and Ciw on an M/M/5 queue (about 1½ minutes; installs the bench extra)
 	$(BIN)/python experiments/benchmarks/peers.py $(ARGS)
+
+bench-staffing: $(STAMP)  ## the whole staffing search on regional and national, timed (about 25 minutes)
+	$(BIN)/python experiments/benchmarks/staffing.py $(ARGS)
 
 bench-national: $(STAMP)  ## a year of the national network, cost per contact by size, parallel replications (about 10 minutes)
 	$(BIN)/python experiments/benchmarks/national.py $(ARGS)

@@ -25,6 +25,18 @@ class ConfigError(ValueError):
         self.got = got
         super().__init__(f"{key}: expected {expected} (got {got!r})")
 
+    def __reduce__(self):
+        # Pickled as it is (a worker process's error reaches the parent whole), subclasses too.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type, args: tuple, state: dict) -> ConfigError:
+    """A pickled :class:`ConfigError` (or subclass) as it was."""
+    err = Exception.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
 
 class InvariantError(RuntimeError):
     """The engine broke one of its own invariants (``run.check_invariants``): a bug

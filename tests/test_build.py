@@ -1110,18 +1110,20 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
     ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min}"),
     ("network.zones.City.travel_min", "City centre", "a mapping service point -> one-way minutes"),
     ("network.contact_centre", "yes", "a contact centre {desk_groups, opening_hours, shifts, patience, retry_prob, "
-                                      "retry_after_min, service_level_target_sec} or null"),
-    ("network.video_centre", True, "a video centre {desk_groups, opening_hours, shifts, slots, connect_min} or null"),
+                                      "retry_after_min, service_level_target_sec, shrinkage} or null"),
+    ("network.video_centre", True, "a video centre {desk_groups, opening_hours, shifts, slots, connect_min, shrinkage} "
+                                     "or null"),
     ("network.expert_centre", 2, "a centre {desk_groups, opening_hours, shifts} or null"),
     ("network.appointments", "walk_in", "an appointment policy {booking_horizon_days, no_show_prob, lateness, "
                                         "priority, when_full}"),
     ("network.appointments", None, "an appointment policy {booking_horizon_days"),
     ("network.choice", 20, "a choice rule {scale_min, day_value_min}"),
     (ROUTE, "North bus", "a mobile route {name, desk_groups, stops, travel_between_stops_min, local_travel_min, "
-                         "cost_per_day}"),
+                         "cost_per_day, shrinkage}"),
     ("network.contact_centre.desk_groups[0]", "agents", "a desk group {name, skills, staff, serves}"),
     ("network.offices", {"name": "City centre"}, "a list of an office {name, bundles_per_week, desk_groups, "
-                                                 "opening_hours, agencies, appointments, video_stations}"),
+                                                 "opening_hours, agencies, appointments, video_stations, "
+                                                 "shrinkage}"),
     ("network.segments.families.channels", ["walk_in", "phone"], "a mapping channel -> weight"),
 ], ids=lambda x: x if isinstance(x, str) and x.startswith("network") else None)
 def test_a_block_that_is_not_a_mapping_is_refused_in_one_line(path, value, expected):

@@ -329,7 +329,8 @@ def test_a_bad_log_is_one_line_naming_column_and_row_with_exit_status_2(tmp_path
 
 @pytest.mark.parametrize("options,message", [
     (("--bin-min", "7"), "simoffice-calibrate: --bin-min: expected a divisor of 1440"),
-    (("--schedule", "weekends"), "simoffice-calibrate: --schedule: expected one of ['five_day', 'mon_thu']"),
+    (("--schedule", "weekends"), "simoffice-calibrate: --schedule: expected one of ['five_day', "
+                                 "'five_day_lunch_closed', 'five_day_staggered', 'mon_thu']"),
     (("--holidays", "23.02.2026"), "simoffice-calibrate: --holidays: expected ISO dates"),
     (("--return-window-days", "0"), "simoffice-calibrate: --return-window-days: expected an integer >= 1"),
 ], ids=["bin", "schedule", "holidays", "window"])

@@ -23,7 +23,7 @@ def composed(*overrides: str, hydra: bool = False):
 
 def test_the_named_studies_are_there():
     assert {"schedule_comparison", "staffing_sweep", "integration_study", "channel_shift", "mobile_coverage",
-            "staffing_search", "compare"} <= set(STUDIES)
+            "staffing_search", "compare", "lunch_break"} <= set(STUDIES)
 
 
 @pytest.mark.parametrize("study", STUDIES)

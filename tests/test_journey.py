@@ -194,7 +194,7 @@ def test_a_bundle_counts_each_of_its_contacts_once(regional_run):
     assert (no_contact["status"] == "settled").all()
 
 
-# --- agencies and designs (seed 003: four authorities in one joint service point) -------
+# --- agencies and designs (the South Ostrobothnia remote-service pilot: four authorities in one joint service point) -------
 
 AGENCIES = {"benefits": "kela", "guardianship": "magistrate", "job_plan": "employment_office",
             "legal_advice": "legal_aid"}

@@ -28,8 +28,8 @@ from simoffice.engine.recorder import (
 )
 from simoffice.measures import metrics
 from simoffice.measures.metrics import MEASURES
-from simoffice.measures.occupancy import occupancy, overtime
-from simoffice.measures.tally import _firsts, client_tally
+from simoffice.measures.occupancy import occupancy, overtime, paid_breaks
+from simoffice.measures.tally import _firsts, client_tally, unit_tally
 from simoffice.measures.timeseries import timeseries
 
 NAN = float("nan")
@@ -151,20 +151,16 @@ def hand_log() -> tuple[dict, dict, dict]:
     return columns(CONTACT_COLUMNS, c), columns(BUNDLE_COLUMNS, b), columns(DUTY_COLUMNS, d)
 
 
-def measures(contacts, bundles, duty, window, target, opening):
+def measures(contacts, bundles, duty, window, target, **staff):
     """The measures of a one-office log, every channel with the same target."""
-    return metrics.measures(contacts, bundles, duty, window, np.full(6, target), opening, np.array([True]))
-
-
-# Office 0 closes when the two late duty rows pass their shift ends (so both overruns are overtime).
-OPENING = [np.array([[W0 - 600, W0 + 1920], [W1 - 200, W1 - 30]])]
+    return metrics.measures(contacts, bundles, duty, window, np.full(6, target), np.array([True]), **staff)
 
 
 @pytest.fixture(scope="module")
 def m() -> dict[str, float]:
-    """The measures of the hand-made log."""
+    """The measures of the hand-made log (a 40-hour contract, no shrinkage)."""
     contacts, bundles, duty = hand_log()
-    return measures(contacts, bundles, duty, (W0, W1), TARGET, OPENING)
+    return measures(contacts, bundles, duty, (W0, W1), TARGET, contract_hours=40.0)
 
 
 def test_every_public_measure_is_returned(m):
@@ -213,9 +209,11 @@ def test_utilisation_is_busy_time_over_duty_time_inside_the_window(m):
 
 
 def test_staff_hours_and_overtime_are_per_week(m):
-    """1240 duty minutes over 2 weeks is 10⅓ hours a week; 60 + 30 overtime minutes is 45 a week."""
+    """1240 duty minutes over 2 weeks is 10⅓ hours a week; 60 + 30 overtime minutes is 45 a
+    week; 10⅓ hours against a 40-hour contract is 0.258 staff to employ."""
     assert m["staff_hours"] == pytest.approx(1240 / 60 / 2)
     assert m["overtime_min"] == pytest.approx(45.0)
+    assert m["fte"] == pytest.approx(1240 / 60 / 2 / 40)
 
 
 def test_contacts_per_week_and_queue_length(m):
@@ -228,12 +226,12 @@ def test_contacts_per_week_and_queue_length(m):
 def test_contacts_outside_the_window_are_ignored():
     """Changing contacts and bundles that fall outside the window changes no measure."""
     contacts, bundles, duty = hand_log()
-    base = measures(contacts, bundles, duty, (W0, W1), TARGET, OPENING)
+    base = measures(contacts, bundles, duty, (W0, W1), TARGET)
     outside = (contacts["arrival_min"] < W0 - 50) | (contacts["arrival_min"] >= W1 + 50)
     contacts["outcome"][outside] = RENEGED
     contacts["start_min"][outside] = NAN
     bundles["visits"][(bundles["created_min"] < W0) | (bundles["created_min"] >= W1)] = 9
-    assert measures(contacts, bundles, duty, (W0, W1), TARGET, OPENING) == pytest.approx(base, nan_ok=True)
+    assert measures(contacts, bundles, duty, (W0, W1), TARGET) == pytest.approx(base, nan_ok=True)
 
 
 def test_measures_of_an_empty_window_are_nan_where_undefined():
@@ -241,7 +239,7 @@ def test_measures_of_an_empty_window_are_nan_where_undefined():
     empty_c = columns(CONTACT_COLUMNS, [])
     empty_b = columns(BUNDLE_COLUMNS, [])
     duty = columns(DUTY_COLUMNS, [dict(start_min=W0, end_min=W0 + 600, scheduled_end_min=W0 + 600)])
-    r = measures(empty_c, empty_b, duty, (W0, W1), TARGET, OPENING)
+    r = measures(empty_c, empty_b, duty, (W0, W1), TARGET)
     for k in ("wait_mean_min", "wait_p90_min", "service_level", "abandonment_rate", "failed_trip_rate",
               "visits_per_bundle_mean", "one_visit_resolution", "bundle_completion_days_mean"):
         assert math.isnan(r[k]), k
@@ -259,7 +257,7 @@ def test_end_of_run_outcomes():
     ])
     b = columns(BUNDLE_COLUMNS, [])
     d = columns(DUTY_COLUMNS, [dict(start_min=W0, end_min=W1, scheduled_end_min=W1)])
-    r = measures(c, b, d, (W0, W1), TARGET, OPENING)
+    r = measures(c, b, d, (W0, W1), TARGET)
     assert r["wait_mean_min"] == pytest.approx(5.0)
     assert r["service_level"] == pytest.approx(1 / 3)
     assert r["failed_trip_rate"] == 0.0
@@ -336,18 +334,54 @@ def test_timeseries_keeps_offices_apart_and_clips_to_the_window():
         assert s["on_duty_mean"] == pytest.approx([0.0, 0.0, 0.0, 1.0])
 
 
-def test_overtime_counts_only_desk_time_after_closing():
-    """A shift overrun while the office is open is not overtime; serving after closing is;
-    a shift scheduled past closing is not; the window clips."""
-    opening = [np.array([[0.0, 600.0], [1440.0, 2040.0]])]  # two days, 00:00–10:00
+def test_overtime_is_time_on_duty_past_the_scheduled_end_open_or_closed():
+    """A client finished past a shift's end (or a break's start) while the office is open
+    is overtime, as is serving after closing; a duty period worked as scheduled has
+    none; the window clips."""
     duty = columns(DUTY_COLUMNS, [
-        dict(start_min=100, end_min=420, scheduled_end_min=400),      # overrun while open: 0
+        dict(start_min=100, end_min=420, scheduled_end_min=400),      # overrun while open: 20
         dict(start_min=100, end_min=650, scheduled_end_min=600),      # 50 after closing
-        dict(start_min=1440, end_min=2100, scheduled_end_min=2100),   # scheduled past closing: 0
-        dict(start_min=1440, end_min=2100, scheduled_end_min=2000),   # 100 late, 60 of them closed
+        dict(start_min=1440, end_min=2100, scheduled_end_min=2100),   # as scheduled: 0
+        dict(start_min=1440, end_min=2100, scheduled_end_min=2000),   # 100 late
     ])
-    assert overtime(duty, opening, (0.0, 3000.0)) == pytest.approx(110.0)
-    assert overtime(duty, opening, (0.0, 2070.0)) == pytest.approx(80.0)
+    assert overtime(duty, (0.0, 3000.0)) == pytest.approx(170.0)
+    assert overtime(duty, (0.0, 2070.0)) == pytest.approx(140.0)
+
+
+def test_paid_breaks_are_paid_time_off_duty_and_count_in_staff_hours_not_on_duty():
+    """A 30-minute paid break after a period (``paid_until_min`` past its scheduled end)
+    adds 30 minutes to staff hours, none to the time on duty; an unpaid break
+    (``paid_until_min`` = the scheduled end) adds nothing; the window clips."""
+    duty = columns(DUTY_COLUMNS, [
+        dict(start_min=W0 + 480, end_min=W0 + 720, scheduled_end_min=W0 + 720, paid_until_min=W0 + 750),
+        dict(start_min=W0 + 750, end_min=W0 + 1020, scheduled_end_min=W0 + 1020, paid_until_min=W0 + 1020),
+        dict(start_min=W1 - 60, end_min=W1 - 20, scheduled_end_min=W1 - 20, paid_until_min=W1 + 10),  # 20 in window
+    ])
+    assert paid_breaks(duty, (W0, W1)) == pytest.approx(50.0)
+    r = measures(columns(CONTACT_COLUMNS, []), columns(BUNDLE_COLUMNS, []), duty, (W0, W1), TARGET)
+    on_duty = 240 + 270 + 40
+    assert r["staff_hours"] == pytest.approx((on_duty + 50) / 60 / 2)
+    assert r["overtime_min"] == 0.0
+
+
+def test_fte_is_each_units_staff_hours_over_one_minus_its_shrinkage_over_the_contract():
+    """Two units: 20 staff hours a week with 20 % shrinkage need 25 hours of staff, 30
+    with none need 30: 55 hours / a 37.5-hour contract = 1.467 staff to employ; each
+    unit's own tally gives its part."""
+    duty = columns(DUTY_COLUMNS, [
+        dict(office=0, start_min=W0, end_min=W0 + 2400, scheduled_end_min=W0 + 2400, paid_until_min=W0 + 2400),
+        dict(office=1, start_min=W0, end_min=W0 + 3600, scheduled_end_min=W0 + 3600, paid_until_min=W0 + 3600),
+    ])
+    shrinkage = np.array([0.2, 0.0])
+    none = columns(CONTACT_COLUMNS, [])
+    r = metrics.measures(none, columns(BUNDLE_COLUMNS, []), duty, (W0, W1), np.full(6, TARGET),
+                         np.array([True, True]), shrinkage=shrinkage, contract_hours=37.5)
+    assert r["staff_hours"] == pytest.approx(50.0)
+    assert r["fte"] == pytest.approx((20 / 0.8 + 30) / 37.5)
+    for o, hours in ((0, 20.0), (1, 30.0)):
+        part = {k: v[duty["office"] == o] for k, v in duty.items()}
+        u = metrics.unit_results(unit_tally(None, part, None, (W0, W1), shrinkage), (W0, W1), contract_hours=37.5)
+        assert u["fte"] == pytest.approx(hours / (1 - shrinkage[o]) / 37.5)
 
 
 def test_runs_of_equal_values_begin_where_the_sorted_value_changes():

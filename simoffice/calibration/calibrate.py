@@ -50,6 +50,7 @@ from simoffice.calibration.fitted import Calibration, OfficeFit
 from simoffice.calibration.fitting import Fits
 from simoffice.calibration.logs import Described, Log, LogError, OddRows
 from simoffice.calibration.network_yaml import check_buildable, network_config
+from simoffice.model.timetable import parse_opening
 from simoffice.vocabulary import DAY
 
 __all__ = ["calibrate", "load_schedule", "PROG", "DEFAULT_SCHEDULE"]
@@ -262,9 +263,6 @@ def _office_order(frame: pd.DataFrame):
 
 
 def _hours_minutes(hours: dict[str, str | None]) -> list[tuple[int, int]]:
-    out = []
-    for h in hours.values():
-        if h is not None:
-            a, b = h.split("-")
-            out.append((int(a[:2]) * 60 + int(a[3:]), int(b[:2]) * 60 + int(b[3:])))
-    return out
+    """Every open interval of some opening hours (weekday -> "HH:MM-HH:MM", or several
+    comma-separated intervals, or None), in minutes since midnight."""
+    return [pair for day, h in hours.items() if h is not None for pair in parse_opening(h, f"opening_hours.{day}")]

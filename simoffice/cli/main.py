@@ -22,6 +22,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -159,26 +160,34 @@ def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
     return None
 
 
+def users_configs(hydra_cfg: Any) -> list[str]:
+    """The config folders the command added: ``--config-dir`` and ``hydra.searchpath``."""
+    given = [f"{s.schema}://{s.path}" for s in hydra_cfg.runtime.config_sources if s.provider == "command-line"]
+    return given + [str(p) for p in hydra_cfg.searchpath if str(p) not in given]
+
+
 def run_staffing(cfg: DictConfig, out_dir: Path) -> float:
-    """Search the fewest staff per unit × weekday × block that meet the service level,
-    write the staffed configs, tables and staffing.html; returns the staffed weekly hours."""
+    """Roster every office to meet the target at least cost, checked in its own simulation;
+    write the roster, the staffed configs, tables and staffing.html; returns the staffed
+    run's measured weekly staff hours."""
     from simoffice.studies.staffing import search_staffing
 
     started = time.perf_counter()
+    hydra_cfg = HydraConfig.get()
     try:
-        search = search_staffing(cfg, log=lambda line: print(line, flush=True))
+        search = search_staffing(cfg, log=lambda line: print(line, flush=True),
+                                 overrides=list(hydra_cfg.overrides.task),
+                                 searchpath=users_configs(hydra_cfg))
     except ConfigError as err:
         fail(f"config error: {err}", out_dir)
     search.save(out_dir)
     m = search.meta
-    phone = f" (calls: {m['phone_target_sec']:g} s)" if m["phone_target_sec"] is not None else ""
     print(f"\nsimoffice {m['version']}: staffing search on network={m['network']} schedule={m['schedule']} "
-          f"design={m['design']}: {m['service_level']:.0%} within {m['service_level_target_min']:g} min{phone}, "
-          f"{m['block_min']}-min blocks, {m['replications']} replications × {m['weeks']} weeks, "
-          f"in {time.perf_counter() - started:.1f} s")
+          f"design={m['design']}: {m['target_text']}, {m['interval_min']}-min intervals, {m['replications']} "
+          f"replications × {m['weeks']} weeks, in {time.perf_counter() - started:.1f} s")
     print("\n".join(search.summary_lines(out_dir / "configs")))
     print(f"\nResults: {out_dir}\nReport:  {out_dir / 'staffing.html'}")
-    return float(search.hours.iloc[-1]["staffed_hours"])
+    return float(search.total("staff_hours", "staffed")["mean"])
 
 
 TASKS = ("simulate", "compare", "staffing_search")

@@ -23,9 +23,11 @@ from simoffice.config.checks import boolean, integer, number, one_of, probabilit
 from simoffice.config.network_schema import (
     ONE_AGENCY,
     AppointmentPolicyConfig,
+    CatalogueConfig,
     ChoiceConfig,
     MMCNetworkConfig,
     NetworkConfig,
+    OfficeConfig,
     SegmentConfig,
     SyntheticNetworkConfig,
 )
@@ -52,6 +54,7 @@ from simoffice.model.spec import (
     Shift,
     Zone,
 )
+from simoffice.model.timetable import open_minutes
 from simoffice.vocabulary import DAY
 
 NEEDS_PER_TICKET = ("one", "all")
@@ -173,7 +176,7 @@ def _synthetic(net: SyntheticNetworkConfig, schedule: Schedule, default_hours: t
         weights(net.rural_segment_mix, "network.rural_segment_mix", tuple(s.name for s in segments), "segment")
     number(net.choice.scale_min, "network.choice.scale_min", 0, strict=True)
     number(net.choice.day_value_min, "network.choice.day_value_min", 0)
-    open_min = sum(h[1] - h[0] for h in default_hours if h is not None)
+    open_min = open_minutes(default_hours)
     if open_min <= 0:
         raise ConfigError("schedule.opening_hours", "some opening hours in the week (staff are sized on them)",
                           default_hours)
@@ -204,7 +207,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
         service_time = distributions.Exponential(mean)
     else:
         service_time = distributions.Lognormal(mean, cv)
-    always = Shift("always", 0, DAY, frozenset(range(7)))
+    always = Shift("always", 0, DAY, frozenset(range(7)), breaks=(), stagger=False)
     walk_in_only = tuple(1.0 if channel == "walk_in" else 0.0 for channel in CHOOSABLE)
     # Nobody returns, books, calls or escalates; what the queue does not use keeps the schema's defaults.
     segment = Segment("all", 1.0, patience, 0, 0.0, 1.0, walk_in_only, SegmentConfig.digital_skill)
@@ -212,9 +215,9 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
                       phone_time=None, video_time=None, escalation_prob=0.0, expert_time=None, follow_up_prob=0.0,
                       proactive_share=0.0)
     desks = DeskGroup("desks", frozenset({0}), ((0, c),), "all")
-    office = Office("office", lam_h * 168, (desks,), ((0, DAY),) * 7, kind=OFFICE, shifts=(always,),
+    office = Office("office", lam_h * 168, (desks,), (((0, DAY),),) * 7, kind=OFFICE, shifts=(always,),
                     agencies=frozenset(), slots=None, video_stations=0, stops=(), local_travel_min=0.0,
-                    cost_per_day=0.0)
+                    cost_per_day=0.0, shrinkage=OfficeConfig.shrinkage)
     return ModelSpec(
         name=str(net.name),
         skills=("service",),
@@ -240,6 +243,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
         choice_scale_min=ChoiceConfig.scale_min,
         choice_day_value_min=ChoiceConfig.day_value_min,
         staff_cost_per_hour=0.0,  # an abstract queue: its staff hours are not priced
+        contract_hours_per_week=CatalogueConfig.contract_hours_per_week,
     )
 
 
@@ -325,8 +329,11 @@ def _check_remote_staff(spec: ModelSpec, net: NetworkConfig) -> None:
 
 
 def weekly_staff_hours(spec: ModelSpec) -> dict[tuple[str, str], float]:
-    """Scheduled desk hours per week, by (unit, desk group); a mobile office's
-    desks count the hours of its stops."""
+    """Paid (rostered) desk hours per week, by (unit, desk group): each desk's shift
+    less its unpaid breaks, paid breaks included, on every day of the shift (public
+    holidays not taken off); a mobile office's desks count the hours of its stops.
+    The ``staff_hours`` measure is these hours, over the measured window, plus the
+    overtime worked."""
     out = {}
     for office in spec.offices:
         for g in office.desk_groups:
@@ -334,6 +341,6 @@ def weekly_staff_hours(spec: ModelSpec) -> dict[tuple[str, str], float]:
                 minutes = sum(n * sum(st.end - st.start for st in office.stops) for _, n in g.staff)
             else:
                 shifts = office.shifts or spec.schedule.shifts
-                minutes = sum(n * (shifts[s].end - shifts[s].start) * len(shifts[s].days) for s, n in g.staff)
+                minutes = sum(len(shifts[s].days) * sum(shifts[s].paid_min(k) for k in range(n)) for s, n in g.staff)
             out[(office.name, g.name)] = minutes / 60
     return out

@@ -17,7 +17,6 @@ from typing import Any
 from simoffice.config import catalogue, hours
 from simoffice.config.checks import boolean, integer, nonempty, number, one_of, probability, weekday, weights
 from simoffice.config.network_schema import (
-    CentreConfig,
     ContactCentreConfig,
     DeskGroupConfig,
     MobileDeskConfig,
@@ -25,6 +24,7 @@ from simoffice.config.network_schema import (
     NetworkConfig,
     OfficeConfig,
     SlotsConfig,
+    VideoCentreConfig,
 )
 from simoffice.errors import ConfigError
 from simoffice.model.spec import (
@@ -93,6 +93,8 @@ def explicit(net: NetworkConfig, schedule: Schedule, default_hours: tuple, desig
         choice_scale_min=number(net.choice.scale_min, "network.choice.scale_min", 0, strict=True),
         choice_day_value_min=number(net.choice.day_value_min, "network.choice.day_value_min", 0),
         staff_cost_per_hour=number(net.staff_cost_per_hour, "network.staff_cost_per_hour", 0),
+        contract_hours_per_week=number(net.contract_hours_per_week, "network.contract_hours_per_week", 0,
+                                       strict=True),
     )
 
 
@@ -144,7 +146,8 @@ def _office(o: OfficeConfig, key: str, has_zones: bool, skills: tuple[str, ...],
                                   "'all' or 'walk_in' (the office takes no appointments: no appointments calendar "
                                   "and no video_stations)", g.serves)
     return Office(name, per_week, groups, opening, kind=OFFICE, shifts=schedule.shifts, agencies=present,
-                  slots=calendar, video_stations=video_stations, stops=(), local_travel_min=0.0, cost_per_day=0.0)
+                  slots=calendar, video_stations=video_stations, stops=(), local_travel_min=0.0, cost_per_day=0.0,
+                  shrinkage=probability(o.shrinkage, f"{key}.shrinkage", below_one=True))
 
 
 def mobile_offices(net: NetworkConfig, skills: tuple[str, ...], agencies: tuple[str, ...],
@@ -162,7 +165,8 @@ def mobile_offices(net: NetworkConfig, skills: tuple[str, ...], agencies: tuple[
         units.append(Office(name, 0.0, groups, (None,) * 7, kind=MOBILE_OFFICE, shifts=(),
                             agencies=frozenset(range(len(agencies))), slots=None, video_stations=0, stops=route_stops,
                             local_travel_min=number(route.local_travel_min, f"{key}.local_travel_min", 0),
-                            cost_per_day=number(route.cost_per_day, f"{key}.cost_per_day", 0)))
+                            cost_per_day=number(route.cost_per_day, f"{key}.cost_per_day", 0),
+                            shrinkage=probability(route.shrinkage, f"{key}.shrinkage", below_one=True)))
     return units
 
 
@@ -299,16 +303,21 @@ class Remote:
         return cls(contact_centre, phone, video_centre, connect_min, expert)
 
 
-def centre(cfg: CentreConfig, key: str, kind: str, schedule: Schedule, default_hours: tuple,
+def centre(cfg: ContactCentreConfig | VideoCentreConfig, key: str, kind: str, schedule: Schedule, default_hours: tuple,
            skills: tuple[str, ...], slots: Slots | None = None) -> Office:
-    """A contact or video centre: its own shifts and hours, or the schedule's."""
+    """A contact or video centre: its own shifts and hours, or the schedule's.
+
+    Raises:
+        ConfigError: a shift, opening hours, a desk group or the shrinkage out of range.
+    """
     own = cfg.shifts is not None
     shifts = hours.shifts(cfg.shifts, f"{key}.shifts") if own else schedule.shifts
     where = f"{key}.shifts" if own else f"schedule '{schedule.name}'"
     opening = default_hours if cfg.opening_hours is None else hours.opening(cfg.opening_hours, f"{key}.opening_hours")
     groups = desk_groups(cfg.desk_groups, f"{key}.desk_groups", skills, shifts, where, centre=True)
     return Office(kind.replace("_", " "), 0.0, groups, opening, kind=kind, shifts=shifts, agencies=frozenset(),
-                  slots=slots, video_stations=0, stops=(), local_travel_min=0.0, cost_per_day=0.0)
+                  slots=slots, video_stations=0, stops=(), local_travel_min=0.0, cost_per_day=0.0,
+                  shrinkage=probability(cfg.shrinkage, f"{key}.shrinkage", below_one=True))
 
 
 def _phone(cc: ContactCentreConfig, key: str) -> Phone:

@@ -129,12 +129,15 @@ class SlotsConfig:
 
 @dataclass
 class OfficeConfig:
-    """A fixed service point. ``opening_hours`` (weekday -> "HH:MM-HH:MM" or null)
+    """A fixed service point. ``opening_hours`` (weekday -> "HH:MM-HH:MM", several
+    comma-separated intervals such as "08:00-12:00,13:00-17:00", or null)
     overrides the schedule's for this office. ``bundles_per_week`` is the office's
     own demand when the network has no zones. ``agencies`` present (null: all);
     ``appointments``: its slot calendar (null: no appointments); ``video_stations``
     > 0 makes it a joint service point for remote video service. A desk group
     ``serves`` ``all`` clients, only ``walk_in`` clients or only ``appointment`` ones.
+    ``shrinkage``: the share of paid hours lost to absence and training, in [0, 1)
+    (staff hours / (1 − shrinkage) are the hours of staff to employ).
     """
 
     name: str = MISSING
@@ -144,6 +147,7 @@ class OfficeConfig:
     agencies: Optional[List[str]] = None
     appointments: Optional[SlotsConfig] = None
     video_stations: int = 0
+    shrinkage: float = 0.0
 
 
 @dataclass
@@ -159,10 +163,28 @@ class ZoneConfig:
 
 
 @dataclass
+class BreakConfig:
+    """A break in a shift, ``start``–``end`` (``"HH:MM"``, strictly inside the shift):
+    the desk finishes its client and goes off duty while the office stays open.
+    ``paid``: counted in the paid (rostered) hours."""
+
+    start: str = MISSING
+    end: str = MISSING
+    paid: bool = False
+
+
+@dataclass
 class ShiftConfig:
+    """Desks on duty ``start``–``end`` (``"HH:MM"``) on ``days``, off duty for their
+    ``breaks``. ``stagger`` false: every desk of the shift takes every break (in
+    order, neither overlapping nor touching); true: the shift's desks of a desk group
+    take the breaks in turn, desk i break i mod len(breaks) (a staggered lunch)."""
+
     start: str = MISSING
     end: str = MISSING
     days: List[str] = MISSING
+    breaks: List[BreakConfig] = field(default_factory=list)
+    stagger: bool = False
 
 
 @dataclass
@@ -180,22 +202,26 @@ class CentreConfig:
 class ContactCentreConfig(CentreConfig):
     """Phone: callers wait up to their ``patience`` (minutes), and after
     abandoning call again with ``retry_prob`` after ``retry_after_min``. The
-    service level counts calls answered within ``service_level_target_sec``."""
+    service level counts calls answered within ``service_level_target_sec``.
+    ``shrinkage``: the agents' share of paid hours lost to absence and training."""
 
     patience: Optional[DistConfig] = None
     retry_prob: float = 0.5
     retry_after_min: float = 30.0
     service_level_target_sec: float = 60.0
+    shrinkage: float = 0.0
 
 
 @dataclass
 class VideoCentreConfig(CentreConfig):
     """Remote video service by appointment (``slots``). A client without the
     digital skill connects from a joint service point, where a desk spends
-    ``connect_min`` to connect them."""
+    ``connect_min`` to connect them. ``shrinkage``: the advisors' share of paid
+    hours lost to absence and training."""
 
     slots: SlotsConfig = field(default_factory=SlotsConfig)
     connect_min: float = 5.0
+    shrinkage: float = 0.0
 
 
 @dataclass
@@ -232,7 +258,8 @@ class MobileRouteConfig:
     per group, on duty during stops; at a stop's end the office leaves and those
     still waiting are sent away), ``travel_between_stops_min`` (the least
     gap between two stops of a day), ``local_travel_min`` (a zone's clients'
-    travel to the stop) and ``cost_per_day`` (vehicle, per day with a stop)."""
+    travel to the stop), ``cost_per_day`` (vehicle, per day with a stop) and
+    ``shrinkage`` (the crew's share of paid hours lost to absence and training)."""
 
     name: str = MISSING
     desk_groups: List[MobileDeskConfig] = MISSING
@@ -240,6 +267,7 @@ class MobileRouteConfig:
     travel_between_stops_min: float = 30.0
     local_travel_min: float = 10.0
     cost_per_day: float = 0.0
+    shrinkage: float = 0.0
 
 
 @dataclass
@@ -285,6 +313,7 @@ class CatalogueConfig:
     appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
     choice: ChoiceConfig = field(default_factory=ChoiceConfig)
     staff_cost_per_hour: float = 35.0
+    contract_hours_per_week: float = 40.0  # a full-time contract: staff hours per FTE
     online_uptake: Optional[float] = None  # set: every segment turns online with this chance first
 
 
@@ -293,7 +322,9 @@ class NetworkConfig(CatalogueConfig):
     """A network written out in full: segments, services, bundles, offices, and
     optionally zones (demand: ``population / 1000 × bundles_per_1000_per_week``
     bundles a week each), a contact centre, a video centre, an expert centre and
-    mobile routes. ``staff_cost_per_hour`` prices staff hours."""
+    mobile routes. ``staff_cost_per_hour`` prices staff hours;
+    ``contract_hours_per_week`` (a full-time contract) turns them into staff to
+    employ (FTE)."""
 
     kind: str = "explicit"
     name: str = MISSING

@@ -26,11 +26,14 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 from simoffice.config.network_schema import MMCNetworkConfig, NetworkConfig, ShiftConfig, SyntheticNetworkConfig
+from simoffice.config.roster import RosterConfig
 
 
 @dataclass
 class ScheduleConfig:
-    """Opening hours (weekday -> "HH:MM-HH:MM" or null for closed), staff shifts,
+    """Opening hours (weekday -> "HH:MM-HH:MM" or null for closed; several intervals
+    a day are comma-separated, "08:00-12:00,13:00-17:00" for an office closed for
+    lunch, and the lunch hour is a closing like the evening's), staff shifts,
     public holidays (ISO dates) and what happens at closing time:
     ``serve_waiting`` (desks stay until the queue is empty: overtime) or
     ``send_away`` (waiting clients leave: failed trips)."""
@@ -94,19 +97,31 @@ class StaffingConfig:
     """The staffing search (``task: staffing_search``, :mod:`simoffice.studies.staffing`).
 
     For every office (and, with ``contact_centre``, the contact centre) × weekday ×
-    block of ``block_min`` minutes of its opening hours, the fewest desks such
-    that ``service_level`` of the contacts queuing in the block start within
-    ``run.service_level_target_min`` (calls: the contact centre's
-    ``service_level_target_sec``): Erlang C's guess, then at most ``max_rounds``
-    simulation rounds. Every open block keeps at least ``min_staff`` desks.
-    ``network_name`` / ``schedule_name`` name the configs written (null:
-    ``<network>_staffed``, ``<schedule>_staffed``).
+    interval of ``roster.interval_min`` minutes, the desks the ``target`` needs
+    (``method``: ``offered_load``, the infinite-server load that carries long
+    services into the next interval, or ``per_interval``, each interval's own
+    λ E[S]); the roster of shifts from ``roster.templates`` that covers them at
+    least cost; then at most ``max_rounds`` simulation rounds of the roster,
+    raising the requirement where an interval clearly misses the target.
+
+    ``target``: ``service_level`` (a share ``service_level`` of the contacts that
+    queue start within ``run.service_level_target_min``; calls: the contact
+    centre's ``service_level_target_sec``), ``asa`` (mean wait at most ``asa_min``
+    minutes), ``p_wait`` (a share at most ``p_wait`` waits at all) or
+    ``abandonment`` (a share at most ``abandonment`` abandons: Erlang A with the
+    patience measured in the pilot run). ``max_occupancy`` caps λ E[S] / desks
+    (null: no cap). ``network_name`` / ``schedule_name`` name the configs written
+    (null: ``<network>_staffed``, ``<schedule>_staffed``).
     """
 
+    target: str = "service_level"
     service_level: float = 0.8
-    block_min: int = 60
-    max_rounds: int = 8
-    min_staff: int = 1
+    asa_min: float = 5.0
+    p_wait: float = 0.5
+    abandonment: float = 0.05
+    max_occupancy: Optional[float] = None
+    method: str = "offered_load"
+    max_rounds: int = 5
     contact_centre: bool = True
     network_name: Optional[str] = None
     schedule_name: Optional[str] = None
@@ -115,8 +130,9 @@ class StaffingConfig:
 @dataclass
 class Config:
     """The composed config. ``task``: ``simulate`` (one scenario), ``compare``
-    (the arms of ``compare``, on the same clients) or ``staffing_search`` (the
-    fewest staff per office × weekday × hour block that meet a service level)."""
+    (the arms of ``compare``, on the same clients) or ``staffing_search`` (a roster
+    of shifts per office at least cost that meets a service standard, checked in
+    its own simulation)."""
 
     task: str = "simulate"
     network: Any = MISSING  # typed by the schema of its kind (NETWORK_KINDS) when built
@@ -125,6 +141,7 @@ class Config:
     run: RunConfig = field(default_factory=RunConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)  # shift templates (simoffice.config.roster)
 
 
 def register() -> None:

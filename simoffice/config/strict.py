@@ -36,7 +36,7 @@ from typing import Any, Mapping, Union
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from simoffice.config import network_schema, schema
+from simoffice.config import network_schema, roster, schema
 from simoffice.config.checks import no_instantiation
 from simoffice.errors import ConfigError
 
@@ -72,6 +72,10 @@ NOUNS = {
     network_schema.StopConfig: "a stop",
     network_schema.MobileDeskConfig: "a desk group",
     network_schema.MobileRouteConfig: "a mobile route",
+    network_schema.BreakConfig: "a break",
+    roster.RosterConfig: "roster rules",
+    roster.ShiftTemplateConfig: "a shift template",
+    roster.BreakConfig: "a template's break",
 }
 
 # Blocks whose keys are better shown by an example than listed.

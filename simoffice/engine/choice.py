@@ -177,4 +177,6 @@ class Choice:
                 window = tt.next_window(max(day_start, now))
         if window is None:
             return None  # past the horizon: the bundle stays open
+        if tt is not None:  # any open hours of that day from the window on (closed for lunch: both halves)
+            return self.profile.time_in_windows(c.u("day_u", v), tt.day_windows(window[0]), self.start_weekday)
         return self.profile.time_in_window(c.u("day_u", v), *window, self.start_weekday)

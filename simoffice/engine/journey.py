@@ -346,8 +346,7 @@ class Journey(Contacts):
             for desk in office.desks:
                 if desk.current is not None:
                     self._contact(desk.current, IN_SERVICE_AT_END, horizon, desk.since, desk)
-                if desk.active:
-                    self.rec.duty(office.index, desk.group, desk.id, desk.on, horizon, desk.end)
+            office.close_duty(horizon)
         if self.expert is not None:
             for case in list(self.expert.waiting()):
                 self._open_case(case, -1, NAN)

@@ -15,11 +15,20 @@ that meets an expired ticket at the head of a deque records it as reneged at
 its deadline. The outcome is exactly that of a client who leaves when patience
 runs out; only the moment it is written down differs.
 
-Desks follow their duty intervals (shifts). A shift that ends lets the desk
-finish its client. At closing time, under ``serve_waiting`` desks on duty stay
-until no ticket they can serve is left (overtime) and tickets nobody on duty
-can serve are sent away; under ``send_away`` every waiting ticket is sent away
-(a failed trip for a client who had nothing handled).
+Desks follow their duty periods: their shifts without their breaks
+(:mod:`simoffice.engine.duty`). A period that ends (a shift's end, a break's
+start) lets the desk finish its client, then it goes off duty; the office stays
+open. A desk still serving when its next period begins (a break shorter than the
+service) is on duty in that period from its start: its duty rows never overlap
+and cover every scheduled minute. At closing time, under ``serve_waiting`` desks
+on duty stay until no ticket they can serve is left (overtime) and tickets
+nobody on duty can serve are sent away; under ``send_away`` every waiting ticket
+is sent away (a failed trip for a client who had nothing handled).
+
+Each duty period a desk worked is one row of the recorder's duty log: when it
+went on and off duty, its scheduled end, and when its paid time ends (the end of
+a paid break that follows, else the scheduled end). Time on duty past the
+scheduled end is overtime.
 """
 
 from __future__ import annotations
@@ -62,16 +71,18 @@ class Ticket:
 class Desk:
     """One staffed position of a desk group."""
 
-    __slots__ = ("id", "group", "skills", "skill_list", "duty", "period", "active", "on", "end",
+    __slots__ = ("id", "group", "skills", "skill_list", "duty", "paid_until", "period", "active", "on", "end",
                  "current", "since", "handled", "classes", "lanes")
 
-    def __init__(self, id, group, skills, duty, classes=(WALK_IN_CLASS,)):
+    def __init__(self, id, group, skills, duty, classes=(WALK_IN_CLASS,), paid_until=None):
         self.id = id
         self.group = group  # network-wide desk-group index
         self.skills = skills
         self.skill_list = tuple(sorted(skills))
         self.classes = classes  # ticket classes it serves, in order of precedence
-        self.duty = duty  # [(start, end)] in minutes
+        self.duty = duty  # [(start, end)] in minutes, sorted and disjoint
+        # Per period, when its paid time ends: the end of a paid break after it, else its end.
+        self.paid_until = [hi for _, hi in duty] if paid_until is None else paid_until
         self.period = -1  # index of the current (or last) duty period
         self.active = False
         self.on = 0.0  # start of the current duty period
@@ -232,6 +243,8 @@ class OfficeModel:
     def _look(self, desk: Desk) -> None:
         """A free desk on duty: serve the next ticket, wait idle, or go off duty."""
         now = self.env.now
+        if now >= desk.end and desk.period + 1 < len(desk.duty) and desk.duty[desk.period + 1][0] < now:
+            self._carry_on(desk, now)
         # After the shift: stay only for overtime once the office has closed. While the
         # office is closed only overtime calls clients: a desk coming on duty at the
         # moment of closing leaves those waiting to be sent away. (Whether the office
@@ -271,8 +284,29 @@ class OfficeModel:
 
     def _off_duty(self, desk: Desk) -> None:
         desk.active = False
-        self.recorder.duty(self.index, desk.group, desk.id, desk.on, self.env.now, desk.end)
+        self._duty_row(desk, self.env.now)
         self._next_period(desk)
+
+    def _duty_row(self, desk: Desk, end: float) -> None:
+        self.recorder.duty(self.index, desk.group, desk.id, desk.on, end, desk.end, desk.paid_until[desk.period])
+
+    def _carry_on(self, desk: Desk, now: float) -> None:
+        """A desk on duty past its period's end at ``now``, after its next period began
+        (still serving through a break): it is on duty in that period from its start,
+        and the row of the period it overran ends there."""
+        duty = desk.duty
+        while now >= desk.end and desk.period + 1 < len(duty) and duty[desk.period + 1][0] < now:
+            start, end = duty[desk.period + 1]
+            self._duty_row(desk, start)
+            desk.period += 1
+            desk.on, desk.end = start, end
+
+    def close_duty(self, horizon: float) -> None:
+        """At the end of the run: the duty rows of the desks still on duty, ending at ``horizon``."""
+        for desk in self.desks:
+            if desk.active:
+                self._carry_on(desk, horizon)
+                self._duty_row(desk, horizon)
 
     def _clock(self):
         """Wake idle desks at every shift end and closing time; apply the closing policy."""

@@ -42,9 +42,14 @@ CASE_COLUMNS = {
     "bundle": "q", "zone": "h", "segment": "h", "service": "h", "skill": "h", "expert": "i",
     "escalated_min": "d", "start_min": "d", "end_min": "d", "follow_up": "b",
 }
+# One row per duty period a desk worked: on duty from ``start_min`` to ``end_min``
+# (its scheduled start to when it went off duty, or the end of the run), scheduled to
+# end at ``scheduled_end_min``; its paid time runs on to ``paid_until_min``, the end of
+# a paid break that follows (else the scheduled end). Overtime is the time on duty
+# past the scheduled end; paid hours are the scheduled duty and the paid breaks.
 DUTY_COLUMNS = {
     "office": "h", "desk_group": "h", "desk": "i", "start_min": "d", "end_min": "d",
-    "scheduled_end_min": "d",
+    "scheduled_end_min": "d", "paid_until_min": "d",
 }
 
 
@@ -123,9 +128,9 @@ class Recorder:
         """One case at the expert centre (``end`` NaN if still open at the end of the run)."""
         self.logs["cases"].append(bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up)
 
-    def duty(self, office, desk_group, desk, start, end, scheduled_end) -> None:
-        """One period a desk was on duty, overtime included."""
-        self.logs["duty"].append(office, desk_group, desk, start, end, scheduled_end)
+    def duty(self, office, desk_group, desk, start, end, scheduled_end, paid_until) -> None:
+        """One period a desk was on duty, overtime included (minutes; see :data:`DUTY_COLUMNS`)."""
+        self.logs["duty"].append(office, desk_group, desk, start, end, scheduled_end, paid_until)
 
     def settle(self) -> None:
         """Move every log's pending rows into its columns."""

@@ -19,6 +19,7 @@ import numpy as np
 
 from simoffice.engine.clients import ClientFactory
 from simoffice.engine.clock import NORMAL, Environment
+from simoffice.engine.duty import chain, desk_duty, posts
 from simoffice.engine.expert import Expert, ExpertCentre
 from simoffice.engine.invariants import CheckedOfficeModel, Invariants
 from simoffice.engine.journey import Journey
@@ -45,9 +46,10 @@ def office_timetable(spec: ModelSpec, o: int) -> Timetable:
 
 
 def _stop_pattern(stops) -> list:
+    """The weekly hours of some stops: per weekday, the intervals of its stops (None: none)."""
     pattern: list = [None] * 7
     for st in stops:
-        pattern[st.weekday] = (pattern[st.weekday] or []) + [(st.start, st.end)]
+        pattern[st.weekday] = (pattern[st.weekday] or ()) + ((st.start, st.end),)
     return pattern
 
 
@@ -63,14 +65,19 @@ def zone_access(spec: ModelSpec, o: int, timetable: Timetable):
             for z in zones}
 
 
-def _duty(spec: ModelSpec, shift) -> list[tuple[float, float]]:
-    pattern = [(shift.start, shift.end) if d in shift.days else None for d in range(7)]
-    return weekly_intervals(pattern, spec.run.start_weekday, _days(spec), spec.schedule.holidays)
+def _duty(spec: ModelSpec, staff, shifts) -> list[tuple[list[tuple[float, float]], list[float]]]:
+    """The desks of a desk group's ``staff`` (shift index, desks): per desk, its duty
+    periods over the horizon and when each period's paid time ends. A desk works
+    its shift without its breaks; consecutive shifts are one desk carrying on
+    (:mod:`simoffice.engine.duty`)."""
+    return [desk_duty(desk, spec.run.start_weekday, _days(spec), spec.schedule.holidays)
+            for desk in chain(posts(staff, shifts))]
 
 
 def build_desks(spec: ModelSpec, o: int, group_offset: int, desk_offset: int) -> list[Desk]:
-    """The desks of unit ``o``: one per staffed position of each shift (a mobile
-    office's desks are on duty during its stops)."""
+    """The desks of unit ``o``: one per person on its shifts, a person working
+    consecutive shifts (a hand-over) at one desk (a mobile office's desks are on
+    duty during its stops)."""
     unit = spec.offices[o]
     shifts = unit.shifts or spec.schedule.shifts
     booked = unit.slots is not None or unit.video_stations > 0 or unit.kind == VIDEO_CENTRE
@@ -78,23 +85,22 @@ def build_desks(spec: ModelSpec, o: int, group_offset: int, desk_offset: int) ->
     for gi, g in enumerate(unit.desk_groups):
         classes = {"walk_in": (WALK_IN_CLASS,), "appointment": (APPOINTMENT_CLASS,)}.get(
             g.serves, (APPOINTMENT_CLASS, WALK_IN_CLASS) if booked else (WALK_IN_CLASS,))
-        for shift_index, count in g.staff:
-            if unit.kind == MOBILE_OFFICE:
-                duty = office_timetable(spec, o).intervals
-            else:
-                duty = _duty(spec, shifts[shift_index])
-            for _ in range(count):
-                desks.append(Desk(desk_offset + len(desks), group_offset + gi, g.skills, duty, classes))
+        if unit.kind == MOBILE_OFFICE:
+            stops = office_timetable(spec, o).intervals
+            duties = [(stops, [hi for _, hi in stops])] * sum(count for _, count in g.staff)
+        else:
+            duties = _duty(spec, g.staff, shifts)
+        for duty, paid_until in duties:
+            desks.append(Desk(desk_offset + len(desks), group_offset + gi, g.skills, duty, classes, paid_until))
     return desks
 
 
 def build_experts(spec: ModelSpec) -> list[Expert]:
+    """The expert centre's experts, one per person on its shifts (as :func:`build_desks`)."""
     experts = []
     for g in spec.expert.desk_groups:
-        for shift_index, count in g.staff:
-            duty = _duty(spec, spec.expert.shifts[shift_index])
-            first = len(experts)
-            experts.extend(Expert(first + i, g.skills, duty) for i in range(count))
+        for duty, _ in _duty(spec, g.staff, spec.expert.shifts):
+            experts.append(Expert(len(experts), g.skills, duty))
     return experts
 
 

@@ -36,21 +36,20 @@ class Aggregates:
     Args:
         spec: the model.
         targets: service-level target (minutes of wait) per channel code.
-        opening: per unit, its open intervals over the run as an (n, 2) array.
         fixed_cost: the network's costs in the window besides staff (mobile offices' vehicles).
         group_skills: (unit, skills) of every desk group, in network-wide index order.
         exact: keep every wait, for exact percentiles (when the whole log comes in
             one part); else percentiles come from histograms of waits.
     """
 
-    def __init__(self, spec: ModelSpec, targets: np.ndarray, opening: list[np.ndarray], fixed_cost: float,
+    def __init__(self, spec: ModelSpec, targets: np.ndarray, fixed_cost: float,
                  group_skills: list[tuple[int, frozenset[int]]], exact: bool = False):
         self.spec = spec
         self.exact = exact
         self.coverage = zone_coverage(spec)
         self.window = spec.run.window
         self.targets = targets
-        self.opening = opening
+        self.shrinkage = np.array([u.shrinkage for u in spec.offices], float)
         self.fixed_cost = fixed_cost
         self.group_skills = group_skills
         self.physical = np.array([u.physical for u in spec.offices])
@@ -81,7 +80,7 @@ class Aggregates:
         w, tg, ph, exact = self.window, self.targets, self.physical, self.exact
         client, unit = self.network
         whole = client_tally(c, b, w, tg, ph, exact)
-        self.network = (client + whole, unit + unit_tally(c, d, cases, w, self.opening))
+        self.network = (client + whole, unit + unit_tally(c, d, cases, w, self.shrinkage))
 
         def tally(part: dict, part_b: dict | None) -> ClientTally:
             # A group holding every row (the only office, segment, zone or channel) has the network's tally.
@@ -97,7 +96,7 @@ class Aggregates:
             for o, part in metrics.split(c, c["office"], self.n_units):
                 client, unit = self.units[o]
                 self.units[o] = (client + tally(part, parts_b[o]),
-                                 unit + unit_tally(part, parts_d[o], None, w, self.opening))
+                                 unit + unit_tally(part, parts_d[o], None, w, self.shrinkage))
         for by in ("segment", "zone"):
             tallies = self.splits[by]
             parts_b = dict(metrics.split(b, b[by], len(tallies)))
@@ -114,9 +113,12 @@ class Aggregates:
         """(unit, measures) for the network (``all``) and, with several units, each unit."""
         spec, w = self.spec, self.window
         coverage, _ = self.coverage
-        rows = [("all", metrics.results(*self.network, w, spec.staff_cost_per_hour, self.fixed_cost, coverage))]
+        contract = spec.contract_hours_per_week
+        rows = [("all", metrics.results(*self.network, w, spec.staff_cost_per_hour, self.fixed_cost, coverage,
+                                        contract))]
         for unit, (client, tally) in zip(spec.offices, self.units):
-            rows.append((unit.name, metrics.results(client, tally, w, spec.staff_cost_per_hour)))
+            rows.append((unit.name, metrics.results(client, tally, w, spec.staff_cost_per_hour,
+                                                    contract_hours=contract)))
         return rows
 
     def groups(self) -> list[tuple[str, str, dict[str, float]]]:

@@ -5,6 +5,13 @@ Nothing here touches SimPy. Every measure is computed over the measured window
 bundles created in it (followed to their end, through the drain period), and
 desk time inside it. The measure names are the public contract (DESIGN.md).
 
+Staff time: ``overtime_min`` is desk time on duty outside the scheduled duty
+periods (a client finished past a shift's end or a break's start, the waiting
+served after closing); the paid (rostered) hours are the scheduled duty and the
+paid breaks; ``staff_hours`` = paid hours + overtime, and ``cost`` prices them.
+``fte``, the staff to employ, is each unit's staff hours / (1 − its shrinkage),
+summed, over the hours of a full-time contract.
+
 A measure is computed from a tally of the log (:mod:`simoffice.measures.tally`),
 which adds up across parts of the log; the time series are in
 :mod:`simoffice.measures.timeseries`.
@@ -21,7 +28,7 @@ MEASURES = (
     "wait_mean_min", "wait_p50_min", "wait_p90_min", "wait_p95_min", "service_level",
     "abandonment_rate", "visits_per_bundle_mean", "one_visit_resolution",
     "bundle_completion_days_mean", "failed_trip_rate", "travel_min_per_bundle", "utilisation",
-    "overtime_min", "staff_hours", "cost", "contacts_per_week", "queue_length_mean",
+    "overtime_min", "staff_hours", "cost", "fte", "contacts_per_week", "queue_length_mean",
     "expert_turnaround_days", "expert_backlog", "expert_cases_per_week", "coverage_within_min",
 )
 # Measures of the clients' side, computed for every segment, zone and channel too.
@@ -35,7 +42,7 @@ UNITS = {
     "service_level": "share", "abandonment_rate": "share", "visits_per_bundle_mean": "contacts",
     "one_visit_resolution": "share", "bundle_completion_days_mean": "days",
     "failed_trip_rate": "share", "travel_min_per_bundle": "min", "utilisation": "share",
-    "overtime_min": "min per week", "staff_hours": "hours per week", "cost": "per week",
+    "overtime_min": "min per week", "staff_hours": "hours per week", "cost": "per week", "fte": "FTE",
     "contacts_per_week": "contacts per week", "queue_length_mean": "clients",
     "expert_turnaround_days": "days", "expert_backlog": "cases", "expert_cases_per_week": "cases per week",
     "coverage_within_min": "share",
@@ -78,14 +85,18 @@ def _expert_results(t: "UnitTally", window: tuple[float, float]) -> dict[str, fl
 
 
 def unit_results(t: UnitTally, window: tuple[float, float], cost_per_hour: float = 0.0,
-                 fixed_cost: float = 0.0) -> dict[str, float]:
-    """The staff's and the expert centre's measures from their tally."""
+                 fixed_cost: float = 0.0, contract_hours: float = float("nan")) -> dict[str, float]:
+    """The staff's and the expert centre's measures from their tally: ``staff_hours``
+    (paid hours and overtime, per week), ``cost`` (``cost_per_hour`` a staff hour,
+    plus ``fixed_cost`` over the window) and ``fte`` (against ``contract_hours`` a
+    week; NaN when not given)."""
     w0, w1 = window
     weeks = (w1 - w0) / WEEK
     r = {
         "utilisation": _ratio(t.busy, t.on_duty) if t.on_duty > 0 else float("nan"),
         "overtime_min": t.overtime / weeks,
-        "staff_hours": float(t.on_duty / 60.0 / weeks),
+        "staff_hours": float((t.on_duty + t.paid_break) / 60.0 / weeks),
+        "fte": float(t.employed / 60.0 / weeks / contract_hours),
         "queue_length_mean": float(t.queue_area / (w1 - w0)),
     }
     r["cost"] = r["staff_hours"] * cost_per_hour + fixed_cost / weeks
@@ -95,31 +106,36 @@ def unit_results(t: UnitTally, window: tuple[float, float], cost_per_hour: float
 
 
 def results(client: ClientTally, unit: UnitTally, window: tuple[float, float], cost_per_hour: float = 0.0,
-            fixed_cost: float = 0.0, coverage: float = float("nan")) -> dict[str, float]:
+            fixed_cost: float = 0.0, coverage: float = float("nan"),
+            contract_hours: float = float("nan")) -> dict[str, float]:
     """Every summary measure from the tallies of a log (see :func:`measures`)."""
     r = client_results(client, window)
-    r.update(unit_results(unit, window, cost_per_hour, fixed_cost))
+    r.update(unit_results(unit, window, cost_per_hour, fixed_cost, contract_hours))
     r["coverage_within_min"] = coverage
     return {m: r.get(m, float("nan")) for m in MEASURES}
 
 
 def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
-             targets: np.ndarray, opening: list[np.ndarray], physical: np.ndarray,
+             targets: np.ndarray, physical: np.ndarray,
              cases: dict | None = None, cost_per_hour: float = 0.0, fixed_cost: float = 0.0,
-             coverage: float = float("nan")) -> dict[str, float]:
+             coverage: float = float("nan"), shrinkage: np.ndarray | None = None,
+             contract_hours: float = float("nan")) -> dict[str, float]:
     """Every summary measure of one replication (or one unit's part of it).
 
     Args:
         contacts, bundles, duty, cases: the replication's log columns (numpy arrays).
         window: measured window (start, end) in minutes.
         targets: service-level target (minutes of wait) per channel code.
-        opening: per unit, its open intervals over the run as an (n, 2) array.
         physical: per unit, whether clients travel to it.
         cost_per_hour: price of a staff hour; ``fixed_cost``: other costs in the window
             (mobile offices' vehicles); ``coverage``: the share of population covered.
+        shrinkage: per unit, the share of paid hours lost to absence and training
+            (None: none); ``contract_hours``: a full-time contract's hours a week
+            (for ``fte``; NaN: not computed).
     """
     return results(client_tally(contacts, bundles, window, targets, physical, exact=True),
-                   unit_tally(contacts, duty, cases, window, opening), window, cost_per_hour, fixed_cost, coverage)
+                   unit_tally(contacts, duty, cases, window, shrinkage), window, cost_per_hour, fixed_cost, coverage,
+                   contract_hours)
 
 
 def split(columns: dict, key: np.ndarray, n_groups: int):

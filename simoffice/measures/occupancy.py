@@ -1,10 +1,12 @@
 """Time integrals of intervals: how long desks were busy or on duty, how many waited.
 
 A log holds intervals (a ticket waiting from its arrival until it is called, a
-desk busy from the start to the end of a service, a shift on duty). Queue
+desk busy from the start to the end of a service, a duty period on duty). Queue
 lengths, busy desks and desks on duty are time integrals of how many intervals
-are open, per bin of time; overtime is desk time past a shift's end while the
-office is closed. All times are in minutes.
+are open, per bin of time. Overtime is desk time on duty outside the scheduled
+duty periods (a client finished past a shift's end or a break's start, the
+waiting served after closing); paid breaks are paid desk time off duty. All
+times are in minutes.
 """
 
 from __future__ import annotations
@@ -40,26 +42,30 @@ def occupancy(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.nda
     return out
 
 
-def open_time_before(x: np.ndarray, intervals: np.ndarray) -> np.ndarray:
-    """Total open time (minutes) before each time in ``x``, for sorted disjoint ``(start, end)`` rows."""
-    if len(intervals) == 0:
-        return np.zeros(len(x))
-    starts, lengths = intervals[:, 0], intervals[:, 1] - intervals[:, 0]
-    before = np.concatenate(([0.0], np.cumsum(lengths)))
-    k = np.searchsorted(starts, x, side="right") - 1  # the last interval starting at or before x
-    j = np.maximum(k, 0)
-    return np.where(k >= 0, before[j] + np.clip(x - starts[j], 0.0, lengths[j]), 0.0)
-
-
-def overtime(duty: dict, opening: list[np.ndarray], window: tuple[float, float]) -> float:
-    """Desk minutes in the window past the end of a shift while the office is closed."""
+def _clipped(starts: np.ndarray, ends: np.ndarray, window: tuple[float, float]) -> np.ndarray:
+    """Per interval, its minutes inside the window (0 for none)."""
     w0, w1 = window
-    a = np.clip(np.maximum(duty["start_min"], duty["scheduled_end_min"]), w0, w1)
-    b = np.clip(duty["end_min"], w0, w1)
-    late = b > a
-    total = 0.0
-    for o in np.unique(duty["office"][late]):
-        rows = late & (duty["office"] == o)
-        open_part = open_time_before(b[rows], opening[o]) - open_time_before(a[rows], opening[o])
-        total += float(((b[rows] - a[rows]) - open_part).sum())
-    return total
+    return np.maximum(np.clip(ends, w0, w1) - np.clip(starts, w0, w1), 0.0)
+
+
+def overtime_by_row(duty: dict, window: tuple[float, float]) -> np.ndarray:
+    """Per duty row, its minutes in the window on duty past its scheduled end: a client
+    finished past the end of a shift or the start of a break, the waiting served
+    after closing (a row starts at its period's scheduled start, so this is all the
+    time it spent outside its scheduled duty)."""
+    return _clipped(np.maximum(duty["start_min"], duty["scheduled_end_min"]), duty["end_min"], window)
+
+
+def paid_break_by_row(duty: dict, window: tuple[float, float]) -> np.ndarray:
+    """Per duty row, its minutes in the window of the paid break after its period."""
+    return _clipped(duty["scheduled_end_min"], duty["paid_until_min"], window)
+
+
+def overtime(duty: dict, window: tuple[float, float]) -> float:
+    """Desk minutes in the window on duty outside the scheduled duty periods."""
+    return float(overtime_by_row(duty, window).sum())
+
+
+def paid_breaks(duty: dict, window: tuple[float, float]) -> float:
+    """Desk minutes in the window of paid breaks (paid, off duty)."""
+    return float(paid_break_by_row(duty, window).sum())

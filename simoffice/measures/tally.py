@@ -25,7 +25,7 @@ from simoffice.engine.recorder import (
     SERVED,
     SETTLED,
 )
-from simoffice.measures.occupancy import occupancy, overtime
+from simoffice.measures.occupancy import occupancy, overtime_by_row, paid_break_by_row
 from simoffice.model.channels import ONLINE
 from simoffice.vocabulary import DAY
 
@@ -123,8 +123,12 @@ class UnitTally:
     """Sums behind the staff's and the expert centre's side of the measures (see :func:`unit_tally`)."""
 
     busy: float = 0.0  # desk minutes in service, inside the window
-    on_duty: float = 0.0  # desk minutes on duty, inside the window
-    overtime: float = 0.0
+    on_duty: float = 0.0  # desk minutes on duty, inside the window (overtime included)
+    overtime: float = 0.0  # desk minutes on duty outside the scheduled duty periods
+    paid_break: float = 0.0  # desk minutes of paid breaks (paid, off duty)
+    # Staff minutes (on duty and paid breaks) each divided by (1 - its unit's
+    # shrinkage): the minutes of staff to employ.
+    employed: float = 0.0
     queue_area: float = 0.0  # time integral of the number waiting
     n_case_rows: int = 0
     n_cases: int = 0  # escalated in the window
@@ -223,15 +227,22 @@ def _count_bundles(t: ClientTally, bundles: dict, window: tuple[float, float]) -
 
 
 def unit_tally(contacts: dict | None, duty: dict | None, cases: dict | None, window: tuple[float, float],
-               opening: list[np.ndarray]) -> UnitTally:
+               shrinkage: np.ndarray | None = None) -> UnitTally:
     """The sums behind the staff's and the expert centre's measures for some rows of
-    a log (any split of the rows adds up)."""
+    a log (any split of the rows adds up). ``shrinkage``: per unit, the share of
+    paid hours lost to absence and training (None: none)."""
     w0, w1 = window
     edges = np.array([w0, w1])
     t = UnitTally()
     if duty is not None:
         t.on_duty = float(occupancy(duty["start_min"], duty["end_min"], edges)[0])
-        t.overtime = overtime(duty, opening, window)
+        late = overtime_by_row(duty, window)
+        paid_break = paid_break_by_row(duty, window)
+        t.overtime = float(late.sum())
+        t.paid_break = float(paid_break.sum())
+        staff = np.maximum(np.clip(duty["end_min"], w0, w1) - np.clip(duty["start_min"], w0, w1), 0.0) + paid_break
+        kept = 1.0 if shrinkage is None else 1.0 - np.asarray(shrinkage, float)[duty["office"]]
+        t.employed = float((staff / kept).sum())
     if contacts is not None:
         s_all, e_all = contacts["start_min"], contacts["end_min"]
         busy_rows = ~np.isnan(s_all)

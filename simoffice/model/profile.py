@@ -88,6 +88,32 @@ class ArrivalProfile:
         t = day * DAY + edges[k] + frac * (edges[k + 1] - edges[k])
         return min(max(t, lo), math.nextafter(hi, lo))
 
+    def time_in_windows(self, u: float, windows: list[tuple[float, float]], start_weekday: int) -> float:
+        """As :meth:`time_in_window` over several windows of one day (disjoint, in
+        order; an office closed for lunch): the time at quantile ``u`` of the profile's
+        rate in their union. A window is taken by its share of that rate (by its length
+        if none has demand), then ``u`` rescaled within it. One window: exactly
+        :meth:`time_in_window`."""
+        if len(windows) == 1:
+            return self.time_in_window(u, *windows[0], start_weekday)
+        day = int(windows[0][0] // DAY)
+        w = self.weights[(start_weekday + day) % 7]
+        mass = []
+        for lo, hi in windows:
+            a, b = lo - day * DAY, hi - day * DAY
+            k0, k1 = int(a // self.bin_min), min(int(np.ceil(b / self.bin_min)), len(w))
+            edges = np.arange(k0, k1 + 1, dtype=float) * self.bin_min
+            edges[0], edges[-1] = a, b
+            mass.append(float((w[k0:k1] * np.diff(edges)).sum()))
+        if sum(mass) <= 0:
+            mass = [hi - lo for lo, hi in windows]
+        x, last = u * sum(mass), max(k for k, m in enumerate(mass) if m > 0)
+        for k, ((lo, hi), m) in enumerate(zip(windows, mass)):
+            if m > 0 and (x < m or k == last):
+                return self.time_in_window(min(x / m, 1.0), lo, hi, start_weekday)
+            x -= m
+        raise AssertionError("unreachable: the last window with demand is always taken")
+
     def _window_shape(self, weekday: int, a: float, b: float) -> tuple[list[float], list[float] | None]:
         """Bin edges of the window [a, b) (minutes of the day) and the cumulative share
         of the day's rate at each (None: no demand in the window)."""

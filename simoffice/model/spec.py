@@ -71,12 +71,40 @@ class Bundle:
 
 @dataclass(frozen=True)
 class Shift:
-    """Desks on duty from ``start`` to ``end`` (minutes since midnight) on ``days`` (0 = Monday)."""
+    """Desks on duty from ``start`` to ``end`` (minutes since midnight) on ``days`` (0 = Monday),
+    off duty during their breaks: ``breaks`` holds ``(start, end, paid)`` (minutes since
+    midnight, strictly inside the shift). Without ``stagger`` every desk of the shift
+    takes every break; with it the desks of the shift in a desk group take the breaks
+    in turn, desk ``i`` break ``i mod len(breaks)`` (a staggered lunch)."""
 
     name: str
     start: int
     end: int
     days: frozenset[int]
+    breaks: tuple[tuple[int, int, bool], ...]
+    stagger: bool
+
+    def breaks_of(self, desk: int) -> tuple[tuple[int, int, bool], ...]:
+        """The breaks desk ``desk`` (its index among the shift's desks of a group) takes."""
+        if self.stagger and self.breaks:
+            return (self.breaks[desk % len(self.breaks)],)
+        return self.breaks
+
+    def periods(self, desk: int) -> list[tuple[int, int]]:
+        """Desk ``desk``'s duty periods of a day (minutes since midnight): the shift
+        without its breaks, in order."""
+        out, t = [], self.start
+        for lo, hi, _ in sorted(self.breaks_of(desk)):
+            if lo > t:
+                out.append((t, lo))
+            t = max(t, hi)
+        if self.end > t:
+            out.append((t, self.end))
+        return out
+
+    def paid_min(self, desk: int) -> int:
+        """Desk ``desk``'s paid minutes a day: the shift less its unpaid breaks."""
+        return self.end - self.start - sum(hi - lo for lo, hi, paid in self.breaks_of(desk) if not paid)
 
 
 @dataclass(frozen=True)
@@ -112,9 +140,11 @@ class Stop:
 class Office:
     """A service unit: anything with desks and a queue. ``kind`` is ``office`` (a
     fixed service point), ``mobile`` (a route of ``stops``), ``contact_centre`` or
-    ``video_centre``. ``opening`` has 7 entries, Monday first, each
-    ``(open_min, close_min)`` or None for closed (a mobile office's come from its
-    stops); desk groups' ``staff`` index ``shifts``."""
+    ``video_centre``. ``opening`` has 7 entries, Monday first, each None for
+    closed or the day's open intervals, ``((open_min, close_min), ...)``: one or
+    more, disjoint and in order (two for an office closed for lunch; see
+    :data:`simoffice.model.timetable.DayHours`); a mobile office's come from its
+    stops. Desk groups' ``staff`` index ``shifts``."""
 
     name: str
     bundles_per_week: float
@@ -128,6 +158,9 @@ class Office:
     stops: tuple[Stop, ...]
     local_travel_min: float
     cost_per_day: float
+    # Share of paid hours lost to absence and training, in [0, 1): ``h`` staff hours
+    # need ``h / (1 - shrinkage)`` hours of staff employed.
+    shrinkage: float
 
     @property
     def physical(self) -> bool:
@@ -272,6 +305,7 @@ class ModelSpec:
     choice_scale_min: float
     choice_day_value_min: float
     staff_cost_per_hour: float
+    contract_hours_per_week: float  # a full-time contract, for the staff to employ (FTE)
 
     @property
     def has_channels(self) -> bool:

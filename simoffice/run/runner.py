@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from simoffice.engine.replication import office_timetable, simulate_replication
+from simoffice.engine.replication import simulate_replication
 from simoffice.errors import RunInterrupted
 from simoffice.measures.aggregate import Aggregates
 from simoffice.measures.coverage import open_days
@@ -61,8 +61,7 @@ def run_one(spec: ModelSpec, replication: int) -> dict[str, Any]:
     are exact; without, the log is folded into aggregates week by week and the
     returned logs are empty (see :mod:`simoffice.measures.aggregate`)."""
     keep = spec.run.keep_contacts
-    opening = [np.array(office_timetable(spec, o).intervals).reshape(-1, 2) for o in range(len(spec.offices))]
-    agg = Aggregates(spec, targets(spec), opening, vehicle_cost(spec), group_skills(spec), exact=keep)
+    agg = Aggregates(spec, targets(spec), vehicle_cost(spec), group_skills(spec), exact=keep)
     log = simulate_replication(spec, replication, flush=None if keep else agg.add)
     if keep:
         agg.add(log)

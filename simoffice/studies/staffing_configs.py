@@ -2,9 +2,10 @@
 
 The search works on an explicit network (an ``mmc`` network is written out as
 the same queue, a ``synthetic`` one as the network it generates) and writes
-the staffing it finds as a copy of that network whose searched units have
-their desks on hour-block shifts, and a copy of the schedule with those shifts
-added: configs the simulator composes and runs like any other.
+the roster it finds as a copy of that network whose searched units' desk
+groups are staffed by the roster's shifts (breaks included), and a copy of
+the schedule with those shifts added: configs the simulator composes and runs
+like any other.
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ import copy
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from simoffice.config.build import generated_network
 from simoffice.errors import ConfigError
 from simoffice.model.spec import CONTACT_CENTRE
-from simoffice.vocabulary import WEEKDAYS
+from simoffice.vocabulary import WEEKDAYS, hhmm
 
-__all__ = ["mmc_as_explicit", "explicit_configs", "staffed_configs", "split", "to_yaml"]
+__all__ = ["mmc_as_explicit", "explicit_configs", "rostered_configs", "split", "to_yaml"]
 
 
 def mmc_as_explicit(net: Mapping[str, Any]) -> tuple[dict, dict]:
@@ -123,31 +123,55 @@ def split(n: int, weights: tuple[float, ...], required: tuple[bool, ...]) -> lis
     return [int(x) for x in out]
 
 
-def staffed_configs(network: Mapping[str, Any], schedule: Mapping[str, Any], units: Sequence[Any],
-                    blocks: pd.DataFrame, staff: np.ndarray, network_name: str,
-                    schedule_name: str) -> tuple[dict, dict]:
-    """The network with each searched unit's desks on the blocks' shifts, and the
-    schedule with those shifts added (offices' shifts; the contact centre gets them
-    as its own). Every other key, unit and shift is kept.
+def shift_name(unit: int, row: Any) -> str:
+    """The config name of a roster shift: ``roster_u<unit>_<weekday>_<HHMM>_<HHMM>`` and
+    ``_b<HHMM>`` for its break (built from numbers only, never from a config's text)."""
+    name = f"roster_u{unit}_{row.weekday}_{hhmm(row.start_min).replace(':', '')}_{hhmm(row.end_min).replace(':', '')}"
+    if not np.isnan(row.break_start_min):
+        name += f"_b{hhmm(row.break_start_min).replace(':', '')}"
+    return name
+
+
+def roster_shift(row: Any) -> dict:
+    """A roster row as a shift config: its times, weekday and break."""
+    shift = {"start": hhmm(row.start_min), "end": hhmm(row.end_min), "days": [row.weekday]}
+    if not np.isnan(row.break_start_min):
+        shift["breaks"] = [{"start": hhmm(row.break_start_min), "end": hhmm(row.break_end_min),
+                            "paid": bool(row.break_paid)}]
+    return shift
+
+
+def rostered_configs(network: Mapping[str, Any], schedule: Mapping[str, Any], units: Sequence[Any],
+                     rosters: Mapping[tuple[int, int], Any], network_name: str,
+                     schedule_name: str) -> tuple[dict, dict]:
+    """The network with each searched unit's desk groups staffed by their rosters, and
+    the schedule with the offices' roster shifts added (the contact centre gets its
+    own). Every other key, unit and shift is kept.
 
     Args:
-        units: the searched units (:class:`simoffice.studies.staffing.Unit`), in ``blocks["unit"]`` order.
-        blocks: a row per block: ``unit``, ``weekday``, ``block_start``, ``block_end``, ``shift``.
-        staff: desks per block, split over each unit's desk groups by :func:`split`.
+        units: the searched units (:class:`simoffice.studies.staffing_intervals.Unit`).
+        rosters: (unit position, desk group position or -1 for a pool) -> its
+            :class:`~simoffice.studies.rostering.Roster`, whose ``shifts`` name each
+            row's desk group by position (``group``); a group with no row has no desks.
+
+    Raises:
+        ConfigError: the schedule already has a shift named like a roster shift.
     """
     net = copy.deepcopy(dict(network))
     sched = copy.deepcopy(dict(schedule))
     net["name"], sched["name"] = network_name, schedule_name
     office_shifts: dict[str, dict] = {}
     for u, unit in enumerate(units):
-        rows = blocks[blocks["unit"] == u]
-        shifts = {r.shift: {"start": r.block_start, "end": r.block_end, "days": [r.weekday]}
-                  for r in rows.itertuples()}
-        counts = {g: {} for g in unit.groups}
-        for r in rows.itertuples():
-            for g, n in zip(unit.groups, split(int(staff[r.Index]), unit.weights, unit.required)):
-                if n:
-                    counts[g][r.shift] = n
+        shifts: dict[str, dict] = {}
+        counts: dict[str, dict[str, int]] = {g: {} for g in unit.groups}
+        for (owner, _), roster in rosters.items():
+            if owner != u:
+                continue
+            for row in roster.shifts.itertuples():
+                name = shift_name(u, row)
+                shifts[name] = roster_shift(row)
+                group = counts[unit.groups[row.group]]
+                group[name] = group.get(name, 0) + int(row.count)
         if unit.kind == CONTACT_CENTRE:
             cc = net["contact_centre"]
             cc["shifts"] = shifts
@@ -160,7 +184,7 @@ def staffed_configs(network: Mapping[str, Any], schedule: Mapping[str, Any], uni
     clash = set(office_shifts) & set(sched.get("shifts") or {})
     if clash:
         name = sorted(clash)[0]
-        raise ConfigError(f"schedule.shifts.{name}", "a shift name other than the staffing search's block shifts "
-                          "('<weekday>_<HHMM>_<HHMM>')", name)
+        raise ConfigError(f"schedule.shifts.{name}", "a shift name other than the roster's "
+                          "('roster_u<unit>_<weekday>_<HHMM>_<HHMM>')", name)
     sched["shifts"] = {**(sched.get("shifts") or {}), **office_shifts}
     return net, sched
