@@ -32,6 +32,7 @@ import pandas as pd
 
 from simoffice.errors import ConfigError
 from simoffice.model.roster import RosterRules, ShiftTemplate
+from simoffice.model.timetable import day_pairs
 from simoffice.studies.roster_program import (
     Grid,
     build_program,
@@ -127,15 +128,6 @@ def solve_roster(requirement: np.ndarray, start_min: int, rules: RosterRules, op
 
 # --- the intervals ----------------------------------------------------------------------------------------------
 
-def _pairs(entry) -> list[tuple[int, int]]:
-    """A weekday's opening hours as (open, close) pairs; none when closed."""
-    if entry is None or len(entry) == 0:
-        return []
-    if isinstance(entry[0], (tuple, list)):
-        return sorted((int(lo), int(hi)) for lo, hi in entry)
-    return [(int(entry[0]), int(entry[1]))]
-
-
 def _needs(requirement, start_min: int, rules: RosterRules, opening: Sequence) -> tuple[np.ndarray, Grid]:
     """Desks needed (7, n): the requirement rounded up, at least ``rules.min_staff``
     where the unit is open for some of the interval; and the unit's grid."""
@@ -151,7 +143,7 @@ def _needs(requirement, start_min: int, rules: RosterRules, opening: Sequence) -
     is_open = np.zeros((7, n), dtype=bool)
     days: list[tuple[int, int] | None] = []
     for d in range(7):
-        pairs = _pairs(opening[d])
+        pairs = sorted((int(lo), int(hi)) for lo, hi in day_pairs(opening[d]))
         days.append((pairs[0][0], max(hi for _, hi in pairs)) if pairs else None)
         lo = np.full(n, np.iinfo(np.int64).max)
         hi = np.full(n, np.iinfo(np.int64).min)

@@ -211,21 +211,24 @@ def interval_levels(contacts: pd.DataFrame, units: list[Unit], lookup: np.ndarra
     return out
 
 
+def _bounds(levels: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each interval's 95 % interval, or its mean twice where there is none (one replication)."""
+    mean, low, high = (levels[k].to_numpy() for k in ("mean", "ci_low", "ci_high"))
+    return np.where(np.isnan(low), mean, low), np.where(np.isnan(high), mean, high)
+
+
 def misses(levels: pd.DataFrame, kind: str, goal: float) -> np.ndarray:
     """Intervals whose whole 95 % interval is on the wrong side of the goal (the mean,
     with a single replication)."""
-    mean, low, high = (levels[k].to_numpy() for k in ("mean", "ci_low", "ci_high"))
-    low, high = np.where(np.isnan(low), mean, low), np.where(np.isnan(high), mean, high)
-    more_is_better = TARGET_MEASURES[kind][1]
+    low, high = _bounds(levels)
     with np.errstate(invalid="ignore"):
-        return (high < goal) if more_is_better else (low > goal)
+        return (high < goal) if TARGET_MEASURES[kind][1] else (low > goal)
 
 
 def clearly_met(levels: pd.DataFrame, kind: str, goal: float) -> np.ndarray:
     """Intervals whose whole 95 % interval is on the right side of the goal (the mean,
     with a single replication)."""
-    mean, low, high = (levels[k].to_numpy() for k in ("mean", "ci_low", "ci_high"))
-    low, high = np.where(np.isnan(low), mean, low), np.where(np.isnan(high), mean, high)
+    low, high = _bounds(levels)
     with np.errstate(invalid="ignore"):
         return (low >= goal) if TARGET_MEASURES[kind][1] else (high <= goal)
 
