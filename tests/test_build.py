@@ -1106,8 +1106,8 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
 
 @pytest.mark.parametrize("path,value,expected", [
     ("network.zones", ["City", "Town"],
-     "a mapping name -> a zone {population, segment_mix, rural, travel_min}, or null"),
-    ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min}"),
+     "a mapping name -> a zone {population, segment_mix, rural, travel_min, xy_km}, or null"),
+    ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min, xy_km}"),
     ("network.zones.City.travel_min", "City centre", "a mapping service point -> one-way minutes"),
     ("network.contact_centre", "yes", "a contact centre {desk_groups, opening_hours, shifts, patience, retry_prob, "
                                       "retry_after_min, service_level_target_sec, shrinkage} or null"),
@@ -1123,7 +1123,7 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
     ("network.contact_centre.desk_groups[0]", "agents", "a desk group {name, skills, staff, serves}"),
     ("network.offices", {"name": "City centre"}, "a list of an office {name, bundles_per_week, desk_groups, "
                                                  "opening_hours, agencies, appointments, video_stations, "
-                                                 "shrinkage}"),
+                                                 "shrinkage, xy_km}"),
     ("network.segments.families.channels", ["walk_in", "phone"], "a mapping channel -> weight"),
 ], ids=lambda x: x if isinstance(x, str) and x.startswith("network") else None)
 def test_a_block_that_is_not_a_mapping_is_refused_in_one_line(path, value, expected):

@@ -95,7 +95,7 @@ def test_a_valid_run_exits_0_and_writes_every_output(small_run):
 def test_summary_json_has_measures_with_interval_and_meta(small_run):
     assert small_run["summary"] is not None, small_run["first"].stderr
     summary = json.loads(small_run["summary"])
-    assert set(summary) == {"measures", "groups", "equity", "meta"}
+    assert set(summary) == {"measures", "units", "groups", "equity", "standards", "warnings", "meta"}
     measures = summary["measures"]
     for name in MEASURES:
         assert name in measures, name

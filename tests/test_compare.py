@@ -16,7 +16,19 @@ import simoffice
 from simoffice.cli.main import arm_overrides
 from simoffice.errors import ConfigError
 from simoffice.reports.comparison import build_comparison_html
-from simoffice.studies.compare import compare, paired_differences, verdict_lines
+from simoffice.studies.arm_description import opening_hours
+from simoffice.studies.compare import assess, compare, paired_differences
+from simoffice.studies.compare_summary import summarise
+from simoffice.studies.compare_verdict import (
+    BETTER,
+    NO_VERDICT,
+    UNCLEAR,
+    WORSE,
+    headline_rows,
+    headline_sentence,
+    largest_sentence,
+    verdict,
+)
 
 SMALL = ("network=single_office", "run.weeks=4", "run.warmup_weeks=1", "run.drain_weeks=1", "run.replications=6",
          "run.jobs=1", "run.progress=false")
@@ -68,20 +80,55 @@ def test_differences_are_arm_minus_baseline_replication_by_replication(schedules
     assert list(paired_differences(schedules.arms)["arm"].unique()) == ["five_day"]
 
 
-def test_the_verdict_names_the_direction_the_amount_and_its_interval():
-    diffs = pd.DataFrame([
-        {"arm": "five_day", "measure": "wait_mean_min", "baseline_mean": 9.0, "arm_mean": 4.9, "mean": -4.1,
-         "ci_low": -5.0, "ci_high": -3.2, "n": 10},
-        {"arm": "five_day", "measure": "failed_trip_rate", "baseline_mean": 0.06, "arm_mean": 0.0, "mean": -0.06,
-         "ci_low": -0.07, "ci_high": -0.05, "n": 10},
-        {"arm": "five_day", "measure": "utilisation", "baseline_mean": 0.7, "arm_mean": 0.71, "mean": 0.01,
-         "ci_low": -0.01, "ci_high": 0.03, "n": 10},
-    ])
-    lines = verdict_lines(diffs, "mon_thu")
-    assert lines[0] == "five_day lowers mean wait by 4.10 min (3.20–5.00) against mon_thu: from 9.00 min to 4.90 min."
-    assert lines[1] == ("five_day lowers failed trips by 6.00 points (5.00–7.00) against mon_thu: "
-                        "from 6.0 % to 0.0 %.")
-    assert lines[2].startswith("five_day makes no clear difference to desk utilisation against mon_thu (-1.00 to 3.00")
+DIFFS = pd.DataFrame([
+    {"arm": "five_day", "measure": "wait_mean_min", "baseline_mean": 9.0, "arm_mean": 4.9, "mean": -4.1,
+     "ci_low": -5.0, "ci_high": -3.2, "n": 10},
+    {"arm": "five_day", "measure": "service_level", "baseline_mean": 0.8, "arm_mean": 0.7, "mean": -0.1,
+     "ci_low": -0.12, "ci_high": -0.08, "n": 10},
+    {"arm": "five_day", "measure": "failed_trip_rate", "baseline_mean": 0.06, "arm_mean": 0.0, "mean": -0.06,
+     "ci_low": -0.07, "ci_high": -0.05, "n": 10},
+    {"arm": "five_day", "measure": "cost", "baseline_mean": 1000.0, "arm_mean": 1010.0, "mean": 10.0,
+     "ci_low": -5.0, "ci_high": 25.0, "n": 10},
+    {"arm": "five_day", "measure": "utilisation", "baseline_mean": 0.7, "arm_mean": 0.75, "mean": 0.05,
+     "ci_low": 0.03, "ci_high": 0.07, "n": 10},
+    {"arm": "five_day", "measure": "contacts_per_week", "baseline_mean": 900.0, "arm_mean": 900.0, "mean": 0.0,
+     "ci_low": 0.0, "ci_high": 0.0, "n": 10},
+])
+
+
+def test_a_verdict_follows_the_measures_direction():
+    """Lower is better for waits and cost, higher for the share seen in time; utilisation is
+    neither; an interval holding 0 is no clear difference; no interval, no verdict."""
+    assert verdict("lower", -5.0, -3.2) == BETTER
+    assert verdict("lower", 3.2, 5.0) == WORSE
+    assert verdict("higher", -0.12, -0.08) == WORSE
+    assert verdict("higher", 0.08, 0.12) == BETTER
+    assert verdict("lower", -1.0, 2.0) == UNCLEAR
+    assert verdict(None, 0.03, 0.07) == "higher"
+    assert verdict(None, -0.07, -0.03) == "lower"
+    assert verdict("lower", None, None) == NO_VERDICT
+    assert verdict("lower", float("nan"), 1.0) == NO_VERDICT
+
+
+def test_the_headline_gives_each_verdict_measure_its_verdict_in_order():
+    head = headline_rows(DIFFS, "SEK")
+    assert list(head["measure"]) == ["wait_mean_min", "service_level", "failed_trip_rate", "cost", "utilisation"]
+    assert dict(zip(head["measure"], head["verdict"])) == {
+        "wait_mean_min": BETTER, "service_level": WORSE, "failed_trip_rate": BETTER, "cost": UNCLEAR,
+        "utilisation": "higher"}
+    assert head.set_index("measure").loc["cost", "unit"] == "SEK a week"
+
+
+def test_the_headline_counts_measures_with_a_direction_and_names_the_largest_differences():
+    head = headline_rows(DIFFS, "EUR")
+    assert headline_sentence(head, "five_day", "mon_thu") == (
+        "five_day is better than mon_thu on 2 measures, worse on 1, no clear difference on 1.")
+    largest = largest_sentence(head, "five_day", top=2)
+    # The wait falls by 46 % of its level, the service level by 10 points, failed trips by 6
+    # points (shares are sized in points): in that order; utilisation has no direction.
+    assert largest == ("Largest clear differences: mean wait from 9.00 to 4.90 min: 4.10 min lower (3.20–5.00), "
+                       "better; clients seen within the target wait from 80.0 % to 70.0 %: 10.0 points lower "
+                       "(8.00–12.0), worse.")
 
 
 def test_arms_must_share_seed_and_replications():
@@ -101,12 +148,47 @@ def test_each_arm_gets_the_command_line_overrides_it_does_not_set_itself():
 
 def test_the_comparison_page_escapes_arm_names(schedules):
     evil = "<script>alert(1)</script>"
-    renamed = type(schedules)({evil if n == "five_day" else n: r for n, r in schedules.arms.items()},
-                              schedules.differences.replace("five_day", evil), schedules.verdicts)
+    arms = {evil if n == "five_day" else n: r for n, r in schedules.arms.items()}
+    renamed = assess(arms, {evil: ["schedule=five_day"]}, opening_hours({n: r.spec for n, r in arms.items()}))
     page = build_comparison_html(renamed)
     assert evil not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "Verdict" in page and "Measures" in page
+    assert "Verdict" in page and "Headline measures" in page
+
+
+def test_the_verdict_is_the_headline_then_a_few_sentences(schedules):
+    """The terminal's lines: the headline, then at most four sentences (not a bullet per measure)."""
+    assert schedules.verdicts[0].startswith("five_day is better than mon_thu on ")
+    assert 2 <= len(schedules.verdicts) <= 5
+    assert schedules.verdicts == [schedules.summary["headline"]["five_day"], *schedules.summary["sentences"]["five_day"]]
+
+
+def test_one_replication_gives_no_verdict_and_says_why():
+    one = compare({name: simoffice.compose(*SMALL, "run.replications=1", f"schedule={name}")
+                   for name in ("mon_thu", "five_day")}, progress=False)
+    assert one.verdicts == ["With 1 replication there is no interval: run run.replications=10 or more for a verdict."]
+    assert set(one.headline["verdict"]) == {NO_VERDICT}
+    page = build_comparison_html(one)
+    assert "With 1 replication there is no interval" in page
+    assert 'data-verdict="better"' not in page and "Verdict</th>" not in page  # the means only
+
+
+def test_breakdowns_pair_each_weekday(schedules):
+    """By weekday: Monday to Friday (the days contacts begin), each paired by replication; a
+    network of one office has no breakdown by unit (the network is the unit)."""
+    days = schedules.breakdowns["weekday"]
+    assert list(dict.fromkeys(days["group"])) == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+    mon = days[(days["group"] == "Mon") & (days["measure"] == "wait_mean_min")].iloc[0]
+    g = {n: schedules.arms[n].groups for n in schedules.arms}
+    per = [x[(x["by"] == "weekday") & (x["group"] == "Mon") & (x["measure"] == "wait_mean_min")]
+           .set_index("replication")["value"] for x in (g["mon_thu"], g["five_day"])]
+    assert mon["mean"] == pytest.approx((per[1] - per[0]).mean())
+    assert schedules.breakdowns["unit"].empty
+
+
+def test_the_summary_has_a_headline_for_each_arm_after_the_baseline(schedules):
+    s = summarise(schedules.arms, schedules.headline, schedules.breakdowns, "EUR")
+    assert s["no_verdict"] is None and set(s["headline"]) == {"five_day"}
 
 
 def test_experiment_schedule_comparison_is_one_command(tmp_path):
@@ -117,10 +199,15 @@ def test_experiment_schedule_comparison_is_one_command(tmp_path):
     proc = subprocess.run([str(script), "experiment=schedule_comparison", *SMALL[1:], "network=single_office",
                            f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "five_day" in proc.stdout and "against mon_thu" in proc.stdout
+    assert "five_day is better than mon_thu on" in proc.stdout
     for name in ("comparison.html", "comparison.json", "comparison.parquet", "mon_thu/summary.json",
                  "five_day/report.html"):
         assert (out / name).exists(), name
     doc = json.loads((out / "comparison.json").read_text())
     assert doc["baseline"] == "mon_thu" and doc["arms"] == ["mon_thu", "five_day"]
     assert doc["meta"]["mon_thu"]["schedule"] == "mon_thu" and doc["meta"]["five_day"]["schedule"] == "five_day"
+    assert doc["descriptions"]["five_day"][:2] == ["set by: schedule=five_day", "schedule: mon_thu → five_day"]
+    assert [r["measure"] for r in doc["headline"]][:2] == ["wait_mean_min", "service_level"]
+    assert {r["verdict"] for r in doc["headline"]} <= {"better", "worse", "no clear difference", "higher", "lower"}
+    assert doc["summary"]["headline"]["five_day"] == doc["verdicts"][0]
+    assert set(doc["breakdowns"]) >= {"unit", "weekday"}

@@ -91,8 +91,8 @@ def test_the_route_brings_rural_clients_nearer(rural_run):
 def test_coverage_counts_zones_reached_within_the_target_on_open_days():
     """Without the bus only the town is within 30 minutes; the bus covers the village on
     Tuesdays and the hamlet on Thursdays (2 of the 14 measured days, all open)."""
-    share_without, zones_without = zone_coverage(build_spec(rural_network(route=False)))
-    share_with, zones_with = zone_coverage(build_spec(rural_network(route=True)))
+    share_without, _, zones_without = zone_coverage(build_spec(rural_network(route=False)))
+    share_with, _, zones_with = zone_coverage(build_spec(rural_network(route=True)))
     total = TOWN + VILLAGE + HAMLET
     np.testing.assert_allclose(zones_without, [1.0, 0.0, 0.0])
     np.testing.assert_allclose(zones_with, [1.0, 2 / 14, 2 / 14])
@@ -103,12 +103,31 @@ def test_coverage_counts_zones_reached_within_the_target_on_open_days():
 
 def test_coverage_within_min_in_the_summary(rural_run):
     """The run's coverage_within_min is the spec's coverage, in every replication and per zone."""
-    share, per_zone = zone_coverage(rural_run.spec)
+    share, _, per_zone = zone_coverage(rural_run.spec)
     assert np.allclose(per_replication(rural_run, "coverage_within_min"), share)
     g = rural_run.groups.query("by == 'zone' and measure == 'coverage_within_min'")
     for zone, expected in zip(("town", "village", "hamlet"), per_zone):
         assert np.allclose(g.loc[g["group"] == zone, "value"], expected)
     assert rural_run.summary["measures"]["coverage_within_min"]["mean"] == pytest.approx(share)
+
+
+def test_coverage_counts_every_calendar_day_so_closing_a_day_lowers_it():
+    """The town office is the only service point. Open Monday–Friday, the town is covered on
+    5 of 7 days; closed on Fridays too, on 4 of 7: closing a day lowers coverage. Per open
+    day (``coverage_open_days``) both schedules cover the town every day it is open."""
+    def town_office(days: list[str]) -> dict:
+        cfg = rural_network(route=False)
+        cfg["schedule"]["opening_hours"] = {d: ("08:00-17:00" if d in days else None) for d in WEEKDAYS}
+        cfg["schedule"]["shifts"] = {"day": {"start": "08:00", "end": "17:00", "days": days}}
+        cfg["network"]["offices"][0]["desk_groups"][0]["staff"] = {"day": 2}
+        return cfg
+
+    five = zone_coverage(build_spec(town_office(WEEKDAYS[:5])))
+    four = zone_coverage(build_spec(town_office(WEEKDAYS[:4])))
+    town = TOWN / (TOWN + VILLAGE + HAMLET)
+    assert five[0] == pytest.approx(town * 5 / 7) and four[0] == pytest.approx(town * 4 / 7)
+    assert five[1] == pytest.approx(town) and four[1] == pytest.approx(town)
+    np.testing.assert_allclose(four[2], [4 / 7, 0.0, 0.0])
 
 
 def test_coverage_rises_when_a_route_stops_in_a_zone_beyond_the_target():

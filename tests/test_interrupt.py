@@ -110,7 +110,7 @@ def test_a_save_interrupted_half_way_removes_what_it_had_written(tmp_path, monke
     res = N.simulate(N.network(per_week=50, weeks=2, replications=2))
     (tmp_path / "notes.txt").write_text("mine\n")
 
-    def interrupted(results, path):
+    def interrupted(results, path, level):
         raise KeyboardInterrupt
 
     monkeypatch.setitem(PAGE_WRITERS, "run", interrupted)

@@ -190,6 +190,95 @@ def test_no_measured_data_still_renders(results):
     assert "No measures per zone were recorded" in page
 
 
+# ------------------------------------------------ the answers first
+
+from simoffice.reports.report import HEAD_HOURS  # noqa: E402
+from simoffice.reports.served_hours import worst_cells, worst_cells_sentence  # noqa: E402
+
+STATUS_CELL = re.compile(r'data-status="(\w+)" data-unit="([^"]*)" data-standard="(\w+)"')
+
+
+def _standard(unit: str, mean: float, lo: float, hi: float, status: str) -> dict:
+    return {"standard": "walk_in_wait", "unit": unit, "kind": "served_within", "channel": "walk_in",
+            "within": 15, "within_unit": "min", "target": 0.8, "direction": "at_least",
+            "label": "Walk-ins seen within 15 min", "source": "", "mean": mean, "ci_low": lo, "ci_high": hi,
+            "n": 2, "status": status}
+
+
+def _answers(results: SimpleNamespace) -> SimpleNamespace:
+    """The fake results with standards, warnings and the hours table of a run of today."""
+    r = SimpleNamespace(**vars(results))
+    r.summary = dict(results.summary)
+    r.summary["standards"] = [_standard("all", 0.85, 0.82, 0.88, "met"),
+                              _standard("North & Co", 0.9, 0.88, 0.92, "met"),
+                              _standard(EVIL, 0.7, 0.65, 0.75, "missed")]
+    r.summary["warnings"] = [{"kind": "few_replications", "unit": "all",
+                              "text": "Only 2 replications: intervals are wide <be careful>."}]
+    rng = np.random.default_rng(5)
+    grid = pd.MultiIndex.from_product([range(2), OFFICES, range(5), range(8, 16)],
+                                      names=["replication", "office", "weekday", "hour"]).to_frame(index=False)
+    queued = rng.integers(0, 40, len(grid))
+    r.hours = grid.assign(queued=queued, in_time=rng.binomial(queued, 0.8))
+    return r
+
+
+@pytest.fixture(scope="module")
+def answers(results) -> SimpleNamespace:
+    return _answers(results)
+
+
+@pytest.fixture(scope="module")
+def answers_page(answers) -> str:
+    return build_report_html(answers)
+
+
+def test_the_answers_come_first(answers, answers_page):
+    page = answers_page
+    assert (page.index('<p class="subtitle">') < page.index('<h2 id="standards">') < page.index('<h2 id="warnings">')
+            < page.index('<p class="summary">') < page.index(f'<h2 id="hours">{HEAD_HOURS}</h2>')
+            < page.index("<h2>Measures</h2>"))
+    assert STATUS_CELL.findall(page) == [("met", "all", "walk_in_wait"), ("met", "North &amp; Co", "walk_in_wait"),
+                                         ("missed", "&lt;script&gt;alert(1)&lt;/script&gt;", "walk_in_wait")]
+    assert '<li class="warning" data-kind="few_replications" data-unit="all">Only 2 replications: ' \
+        "intervals are wide &lt;be careful&gt;.</li>" in page
+    hours = _section(page, "hours")
+    assert worst_cells_sentence(worst_cells(answers.hours)) in hours and 'id="fig-served"' in hours
+    # plotly.js comes with the first figure on the page, the heat map, before any figure is drawn.
+    bundle = plotly.offline.get_plotlyjs()
+    assert page.count(bundle) == 1 and page.index(bundle) < page.index("Plotly.newPlot")
+    assert page.index(bundle) < page.index('id="fig-served"') < page.index('id="fig-wait"')
+    assert EVIL not in page
+
+
+def test_a_summary_of_an_older_run_has_no_answers(page):
+    """Results saved before standards, warnings and the hours table: those parts are left out."""
+    for part in ('class="scorecard"', 'id="standards"', 'id="warnings"', 'id="hours"', "data-status"):
+        assert part not in page
+    empty = _answers(_results())
+    empty.summary["warnings"] = []
+    assert 'id="warnings"' not in build_report_html(empty, light=True)
+
+
+def test_light_page(answers, answers_page):
+    light = build_report_html(answers, light=True)
+    assert "<script" not in light and "plotly" not in light.lower()
+    for part in ('<table class="scorecard">', '<li class="warning"', worst_cells_sentence(worst_cells(answers.hours)),
+                 "<h2>Measures</h2>", "a light page: figures left out"):
+        assert part in light
+    assert STATUS_CELL.findall(light) == STATUS_CELL.findall(answers_page)
+    assert len(light.encode()) < 50_000 < len(answers_page.encode())
+
+
+def test_write_report_levels(answers, tmp_path):
+    write_report(answers, tmp_path / "light.html", "light")
+    write_report(answers, tmp_path / "full.html", level="full")
+    assert "<script" not in (tmp_path / "light.html").read_text(encoding="utf-8")
+    assert plotly.offline.get_plotlyjs() in (tmp_path / "full.html").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match=r"level: expected one of \['full', 'light'\] \(got 'none'\)"):
+        write_report(answers, tmp_path / "none.html", "none")
+    assert not (tmp_path / "none.html").exists()
+
+
 # ------------------------------------------------ sections of a real network
 #
 # Small runs of the shipped configs: the regional network (every channel, six
@@ -315,7 +404,7 @@ def test_zone_section(regional, regional_page):
     spec = regional.spec
     rows = _rows(section)
     assert list(rows) == [z.name for z in spec.zones]
-    _, per_zone = zone_coverage(spec)
+    _, _, per_zone = zone_coverage(spec)
     g = regional.groups[regional.groups["by"] == "zone"]
     for z, zone in enumerate(spec.zones):
         pop, rural, nearest, minutes, covered, travel, wait = rows[zone.name]
@@ -329,17 +418,22 @@ def test_zone_section(regional, regional_page):
         assert travel == num(rows_z[rows_z["measure"] == "travel_min_per_bundle"]["value"].mean())
         assert wait == num(rows_z[rows_z["measure"] == "wait_mean_min"]["value"].mean())
     assert any(r[2].endswith("(mobile office)") for r in rows.values())
-    assert f"open within {spec.run.coverage_target_min:g} min (%)" in section
+    assert f"open within {spec.run.coverage_target_min:g} min (% of all days)" in section
     # The largest gaps between zones, in plain language.
     assert "<h3>Largest gaps between zones</h3>" in section
     travel = regional.summary["equity"]["zone"]["travel_min_per_bundle"]
     assert (f"Clients in {travel['highest']} travel {travel['gap']['mean']:.1f} min more per bundle than "
             f"clients in {travel['lowest']}") in section
     # The network's coverage is in the summary on top and in the measures table.
+    # Per calendar day, and per day a service point is open.
     cov = regional.summary["measures"]["coverage_within_min"]["mean"]
-    assert (f"{100 * cov:.0f}&nbsp;% of residents have a service point open that day within "
-            f"{spec.run.coverage_target_min:g} min") in _summary_text(regional_page)
-    assert 'title="coverage_within_min"' in regional_page
+    open_days = regional.summary["measures"]["coverage_open_days"]["mean"]
+    assert (f"On an average day, {100 * cov:.0f}&nbsp;% of residents have a service point open that day within "
+            f"{spec.run.coverage_target_min:g} min (one way); counting only the days a service point is open, "
+            f"{100 * open_days:.0f}&nbsp;%.") in _summary_text(regional_page)
+    assert 'title="coverage_within_min"' in regional_page and 'title="coverage_open_days"' in regional_page
+    assert (f"Residents with a service point open that day within {spec.run.coverage_target_min:g} min, "
+            "per calendar day") in regional_page
 
 
 def _measure_means(page: str) -> dict[str, str]:
@@ -444,3 +538,38 @@ def test_gap_lines_and_intervals_without_a_spec(results):
         "which could also be no gap at all." in section
     assert "Job seekers give up waiting 4.0 percentage points more often than pensioners (1.0–7.0)." in section
     assert '1.00<span class="ci">0.00 – 4.00</span>' in section  # not -2.00
+
+
+def test_real_run_answers(regional, regional_page):
+    """The scorecard's cells are the summary's standards; its warnings and worst hours are on the page."""
+    page = regional_page
+    shown = STATUS_CELL.findall(_section(page, "standards"))
+    given = [(e["status"], e["unit"], e["standard"]) for e in regional.summary["standards"]
+             if e["mean"] is not None]
+    assert sorted(shown) == sorted(given) and len(shown) > 10
+    assert shown[0][1] == "all"  # the network's row first
+    assert {s for s, _, _ in shown} <= {"met", "missed", "cannot_tell"}
+    kinds = re.findall(r'<li class="warning" data-kind="(\w+)"', page)
+    assert kinds == [w["kind"] for w in regional.summary["warnings"]]
+    assert "few_replications" in kinds  # three replications
+    hours = _section(page, "hours")
+    assert worst_cells_sentence(worst_cells(regional.hours)) in hours and 'id="fig-served"' in hours
+    assert "Rural centre" in hours
+
+
+def test_light_page_of_the_default_network(regional):
+    light = build_report_html(regional, light=True)
+    assert len(light.encode()) < 200_000
+    assert "<script" not in light and "plotly-graph-div" not in light
+    for anchor in ("standards", "hours", "channels", "segments", "zones"):
+        assert f'<h2 id="{anchor}">' in light
+    assert sorted(STATUS_CELL.findall(light)) == sorted(STATUS_CELL.findall(build_report_html(regional)))
+
+
+def test_one_office_scorecard(mmc, mmc_page):
+    cells = STATUS_CELL.findall(mmc_page)
+    units = {u for _, u, _ in cells}
+    assert units == {"all", mmc.spec.offices[0].name}
+    # A walk-in office: no phone, appointment or expert standard.
+    assert "walk_in_wait" in {std for _, _, std in cells}
+    assert not {std for _, _, std in cells} & {"phone_answer", "appointment_wait", "expert_decision"}

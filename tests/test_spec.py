@@ -16,7 +16,7 @@ def need(skill: int, agency: int = 0) -> Service:
 def office(groups: tuple[DeskGroup, ...], agencies: frozenset[int]) -> Office:
     """An office never open (opening hours play no part here)."""
     return Office("office", 0.0, groups, (None,) * 7, kind=OFFICE, shifts=(), agencies=agencies, slots=None,
-                  video_stations=0, stops=(), local_travel_min=0.0, cost_per_day=0.0, shrinkage=0.0)
+                  video_stations=0, stops=(), local_travel_min=0.0, cost_per_day=0.0, shrinkage=0.0, xy=None)
 
 
 def test_a_unit_serves_a_need_when_a_staffed_desk_has_its_skill_and_the_unit_its_agency():

@@ -33,6 +33,8 @@ from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: regist
 from simoffice.config.compose import CONFIG_DIR, config_hash
 from simoffice.errors import ConfigError, RunInterrupted
 from simoffice.measures.metrics import UNITS
+from simoffice.reports.scorecard import format_standards
+from simoffice.reports.warnings import format_warnings
 from simoffice.run import resume
 from simoffice.studies import sweep  # noqa: F401
 
@@ -145,7 +147,7 @@ def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
     try:
         given = HydraConfig.get().overrides
         configs = {name: compose(*o) for name, o in arm_overrides([*given.hydra, *given.task], arms).items()}
-        comparison = compare(configs, progress=False if cfg.run.quiet else None)
+        comparison = compare(configs, progress=False if cfg.run.quiet else None, overrides=arms)
     except ConfigError as err:
         fail(f"config error: {err}", out_dir)
     comparison.save(out_dir)
@@ -204,6 +206,10 @@ def run(cfg: DictConfig) -> float | None:
         # another (run.jobs 0 means 1 here) and without a progress bar of its own.
         cfg.run.jobs = cfg.run.jobs or 1
         cfg.run.progress = False
+        # A job's page is light (no figures, no plotly.js) unless the command line says otherwise:
+        # a thousand jobs of full pages would be gigabytes; sweep.html draws the figures.
+        if not any(o.lstrip("+~").split("=", 1)[0] == "run.report" for o in hydra_cfg.overrides.task):
+            cfg.run.report = "light"
     if cfg.run.quiet:
         cfg.run.progress = False
     marker = resume.completed(out_dir)
@@ -265,6 +271,9 @@ def run_simulation(cfg: DictConfig, out_dir: Path, multirun: bool) -> float | No
     channels = format_channels(results.summary)
     if channels:
         print(channels)
+    for text in (format_standards(results.summary), format_warnings(results.summary)):
+        if text:
+            print(f"\n{text}")
     print(f"\nResults: {out_dir}\nReport:  {out_dir / 'report.html'}")
     return wait
 

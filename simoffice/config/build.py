@@ -13,6 +13,7 @@ what was expected and the value given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Mapping
 
@@ -32,6 +33,7 @@ from simoffice.config.network_schema import (
     SyntheticNetworkConfig,
 )
 from simoffice.config.schema import DesignConfig, RunConfig
+from simoffice.config.standards import standards
 from simoffice.config.strict import network_section, typed_config
 from simoffice.errors import ConfigError
 from simoffice.model import distributions
@@ -58,6 +60,7 @@ from simoffice.model.timetable import open_minutes
 from simoffice.vocabulary import DAY
 
 NEEDS_PER_TICKET = ("one", "all")
+REPORT_LEVELS = ("full", "light", "none")
 OTHER_NEEDS = ("same_visit", "next_visit")
 
 
@@ -79,12 +82,13 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
     schedule, opening = hours.schedule(config.schedule, run)  # checked even where it does not apply (mmc)
     net = config.network
     if isinstance(net, MMCNetworkConfig):
-        return _mmc(net, design, run, schedule.name)
-    if isinstance(net, SyntheticNetworkConfig):
-        net = network_section(_synthetic(net, schedule, opening))
-    spec = network.explicit(net, schedule, opening, design, run)
-    _check_reachable(spec, net)
-    return spec
+        spec = _mmc(net, design, run, schedule.name)
+    else:
+        if isinstance(net, SyntheticNetworkConfig):
+            net = network_section(_synthetic(net, schedule, opening))
+        spec = network.explicit(net, schedule, opening, design, run)
+        _check_reachable(spec, net)
+    return dataclasses.replace(spec, standards=standards(config.standards, spec))
 
 
 def generated_network(cfg: DictConfig | Mapping[str, Any]) -> dict:
@@ -131,7 +135,17 @@ def run_settings(r: RunConfig) -> Run:
         coverage_target_min=number(r.coverage_target_min, "run.coverage_target_min", 0),
         keep_contacts=boolean(r.keep_contacts, "run.keep_contacts"),
         check_invariants=boolean(r.check_invariants, "run.check_invariants"),
+        report=one_of(r.report, "run.report", REPORT_LEVELS),
+        currency=_currency(r.currency),
     )
+
+
+def _currency(value: Any) -> str:
+    """A currency's name or sign as the pages show it: short text on one line."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 12 or not value.isprintable():
+        raise ConfigError("run.currency", "a currency's short name or sign such as EUR or €, at most 12 characters",
+                          value)
+    return value.strip()
 
 
 def _design(d: DesignConfig) -> Design:
@@ -217,7 +231,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
     desks = DeskGroup("desks", frozenset({0}), ((0, c),), "all")
     office = Office("office", lam_h * 168, (desks,), (((0, DAY),),) * 7, kind=OFFICE, shifts=(always,),
                     agencies=frozenset(), slots=None, video_stations=0, stops=(), local_travel_min=0.0,
-                    cost_per_day=0.0, shrinkage=OfficeConfig.shrinkage)
+                    cost_per_day=0.0, shrinkage=OfficeConfig.shrinkage, xy=None)
     return ModelSpec(
         name=str(net.name),
         skills=("service",),
@@ -232,7 +246,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
         max_visits=1,
         return_after_days=1,
         schedule_name=schedule_name,
-        zones=(Zone("office", 0.0, lam_h * 168, False, (1.0,), ((0, 0.0),)),),
+        zones=(Zone("office", 0.0, lam_h * 168, False, (1.0,), ((0, 0.0),), xy=None),),
         agencies=(ONE_AGENCY,),
         contact_centre=None,
         phone=None,
@@ -244,6 +258,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
         choice_day_value_min=ChoiceConfig.day_value_min,
         staff_cost_per_hour=0.0,  # an abstract queue: its staff hours are not priced
         contract_hours_per_week=CatalogueConfig.contract_hours_per_week,
+        standards=(),  # build_spec adds them
     )
 
 

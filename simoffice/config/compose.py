@@ -19,7 +19,7 @@ from simoffice.config.strict import typed_config
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 # Run settings that change how a run goes, not its tables.
-NOT_HASHED = ("jobs", "progress", "quiet", "check_invariants", "resume")
+NOT_HASHED = ("jobs", "progress", "quiet", "check_invariants", "resume", "report", "currency")
 
 
 def compose(*overrides: str, config_name: str = "config", config_dir: str | os.PathLike | None = None) -> DictConfig:

@@ -95,6 +95,7 @@ def explicit(net: NetworkConfig, schedule: Schedule, default_hours: tuple, desig
         staff_cost_per_hour=number(net.staff_cost_per_hour, "network.staff_cost_per_hour", 0),
         contract_hours_per_week=number(net.contract_hours_per_week, "network.contract_hours_per_week", 0,
                                        strict=True),
+        standards=(),  # build_spec adds them
     )
 
 
@@ -147,7 +148,8 @@ def _office(o: OfficeConfig, key: str, has_zones: bool, skills: tuple[str, ...],
                                   "and no video_stations)", g.serves)
     return Office(name, per_week, groups, opening, kind=OFFICE, shifts=schedule.shifts, agencies=present,
                   slots=calendar, video_stations=video_stations, stops=(), local_travel_min=0.0, cost_per_day=0.0,
-                  shrinkage=probability(o.shrinkage, f"{key}.shrinkage", below_one=True))
+                  shrinkage=probability(o.shrinkage, f"{key}.shrinkage", below_one=True),
+                  xy=place(o.xy_km, f"{key}.xy_km"))
 
 
 def mobile_offices(net: NetworkConfig, skills: tuple[str, ...], agencies: tuple[str, ...],
@@ -166,7 +168,7 @@ def mobile_offices(net: NetworkConfig, skills: tuple[str, ...], agencies: tuple[
                             agencies=frozenset(range(len(agencies))), slots=None, video_stations=0, stops=route_stops,
                             local_travel_min=number(route.local_travel_min, f"{key}.local_travel_min", 0),
                             cost_per_day=number(route.cost_per_day, f"{key}.cost_per_day", 0),
-                            shrinkage=probability(route.shrinkage, f"{key}.shrinkage", below_one=True)))
+                            shrinkage=probability(route.shrinkage, f"{key}.shrinkage", below_one=True), xy=None))
     return units
 
 
@@ -317,7 +319,7 @@ def centre(cfg: ContactCentreConfig | VideoCentreConfig, key: str, kind: str, sc
     groups = desk_groups(cfg.desk_groups, f"{key}.desk_groups", skills, shifts, where, centre=True)
     return Office(kind.replace("_", " "), 0.0, groups, opening, kind=kind, shifts=shifts, agencies=frozenset(),
                   slots=slots, video_stations=0, stops=(), local_travel_min=0.0, cost_per_day=0.0,
-                  shrinkage=probability(cfg.shrinkage, f"{key}.shrinkage", below_one=True))
+                  shrinkage=probability(cfg.shrinkage, f"{key}.shrinkage", below_one=True), xy=None)
 
 
 def _phone(cc: ContactCentreConfig, key: str) -> Phone:
@@ -336,7 +338,7 @@ def _zones(net: NetworkConfig, units: list[Office], segments: tuple[Segment, ...
     own, with its ``bundles_per_week`` and no travel."""
     n_seg = len(segments)
     if not net.zones:
-        return tuple(Zone(u.name, 0.0, u.bundles_per_week, False, (1.0,) * n_seg, ((i, 0.0),))
+        return tuple(Zone(u.name, 0.0, u.bundles_per_week, False, (1.0,) * n_seg, ((i, 0.0),), u.xy)
                      for i, u in enumerate(units) if u.kind == OFFICE)
     rate = number(net.bundles_per_1000_per_week, "network.bundles_per_1000_per_week", 0)
     names = {u.name: i for i, u in enumerate(units) if u.physical}
@@ -369,5 +371,22 @@ def _zones(net: NetworkConfig, units: list[Office], segments: tuple[Segment, ...
             if u.kind == MOBILE_OFFICE and any(st.zone == z for st in u.stops):
                 travel.setdefault(i, u.local_travel_min)
         out.append(Zone(name, population, population / 1000.0 * rate, boolean(zc.rural, f"{key}.rural"),
-                        segment_weights, tuple(sorted(travel.items()))))
+                        segment_weights, tuple(sorted(travel.items())), place(zc.xy_km, f"{key}.xy_km")))
     return tuple(out)
+
+
+def place(value: Any, key: str) -> tuple[float, float] | None:
+    """Where a zone or an office lies: ``[x, y]`` in km on a flat map, or None when not given.
+
+    Raises:
+        ConfigError: anything but two finite numbers (or null).
+    """
+    expected = "two finite numbers [x, y] (km east, km north), or null"
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ConfigError(key, expected, value)
+    for c in value:
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c):
+            raise ConfigError(key, expected, value)
+    return float(value[0]), float(value[1])

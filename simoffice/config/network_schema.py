@@ -138,6 +138,9 @@ class OfficeConfig:
     ``serves`` ``all`` clients, only ``walk_in`` clients or only ``appointment`` ones.
     ``shrinkage``: the share of paid hours lost to absence and training, in [0, 1)
     (staff hours / (1 − shrinkage) are the hours of staff to employ).
+    ``xy_km``: where the office lies, ``[x, y]`` in km (east, north) on a flat map
+    of the network (null: not given; the report draws a map when every zone and
+    office has one).
     """
 
     name: str = MISSING
@@ -148,18 +151,22 @@ class OfficeConfig:
     appointments: Optional[SlotsConfig] = None
     video_stations: int = 0
     shrinkage: float = 0.0
+    xy_km: Optional[List[float]] = None
 
 
 @dataclass
 class ZoneConfig:
     """An area where clients live: ``population``, ``segment_mix`` (segment ->
-    weight; null: the segments' shares), ``rural`` and the one-way
-    ``travel_min`` to each service point it can reach (office or mobile route name)."""
+    weight; null: the segments' shares), ``rural``, the one-way
+    ``travel_min`` to each service point it can reach (office or mobile route name)
+    and ``xy_km``: where it lies, ``[x, y]`` in km (east, north) on a flat map
+    (null: not given; a mobile route's places are its stops' zones)."""
 
     population: float = MISSING
     segment_mix: Optional[Dict[str, float]] = None
     rural: bool = False
     travel_min: Dict[str, float] = field(default_factory=dict)
+    xy_km: Optional[List[float]] = None
 
 
 @dataclass

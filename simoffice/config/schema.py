@@ -27,6 +27,7 @@ from omegaconf import MISSING
 
 from simoffice.config.network_schema import MMCNetworkConfig, NetworkConfig, ShiftConfig, SyntheticNetworkConfig
 from simoffice.config.roster import RosterConfig
+from simoffice.config.standards import StandardConfig, default_standards
 
 
 @dataclass
@@ -82,6 +83,10 @@ class RunConfig:
     keep_contacts: bool = True  # false: keep only aggregates (long runs; no contacts/bundles/cases rows)
     check_invariants: bool = False  # true: the engine checks its invariants as it runs (engine.invariants)
     resume: bool = False  # true: a run (or sweep job) whose directory holds a complete run is skipped
+    # report.html: "full" (figures included), "light" (tables, scorecard and warnings, no figures: a
+    # sweep job's default) or "none" (no page)
+    report: str = "full"
+    currency: str = "EUR"  # the currency costs are shown in (text only)
 
 
 @dataclass
@@ -142,6 +147,8 @@ class Config:
     compare: CompareConfig = field(default_factory=CompareConfig)
     staffing: StaffingConfig = field(default_factory=StaffingConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)  # shift templates (simoffice.config.roster)
+    # service standards the run is judged by (simoffice.config.standards): name -> standard, null: left out
+    standards: Dict[str, Optional[StandardConfig]] = field(default_factory=default_standards)
 
 
 def register() -> None:

@@ -36,7 +36,7 @@ from typing import Any, Mapping, Union
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from simoffice.config import network_schema, roster, schema
+from simoffice.config import network_schema, roster, schema, standards
 from simoffice.config.checks import no_instantiation
 from simoffice.errors import ConfigError
 
@@ -76,6 +76,8 @@ NOUNS = {
     roster.RosterConfig: "roster rules",
     roster.ShiftTemplateConfig: "a shift template",
     roster.BreakConfig: "a template's break",
+    standards.StandardConfig: "a service standard",
+    standards.UnitStandardConfig: "a unit's standard",
 }
 
 # Blocks whose keys are better shown by an example than listed.

@@ -68,7 +68,8 @@ def generate(net: SyntheticNetworkConfig, shift_names: Sequence[str], open_min_p
         The ``network`` config of an explicit network (``kind: explicit``) as
         plain dicts: the catalogue as given, and generated ``zones``,
         ``offices``, ``mobile_routes``, ``contact_centre``, ``video_centre`` and
-        ``expert_centre``.
+        ``expert_centre``; zones and offices carry their places (``xy_km``), so
+        the report can draw a map.
     """
     p = Params.of(net)
     rng = np.random.default_rng(p.seed)
@@ -91,6 +92,8 @@ def generate(net: SyntheticNetworkConfig, shift_names: Sequence[str], open_min_p
     out["zones"] = {z.name: _zone_dict(z, p, {office_names[o]: float(minutes[i, o]) for o in reach[i]})
                     for i, z in enumerate(zones)}
     out["offices"] = _offices(office_names, work, booked, demand, p, shift_names, open_min_per_week)
+    for office, xy in zip(out["offices"], office_xy):
+        office["xy_km"] = _km(xy)
     out["mobile_routes"] = [_route_dict(r, zones, work, demand, p) for r in routes]
     totals = work.total
     out["contact_centre"] = _contact_centre(totals, demand, p, shift_names, open_min_per_week) \
@@ -158,8 +161,13 @@ class Params:
         )
 
 
+def _km(xy: Sequence[float]) -> list[float]:
+    """A place on the plane as ``xy_km`` (km, to the metre)."""
+    return [round(float(xy[0]), 3), round(float(xy[1]), 3)]
+
+
 def _zone_dict(z: GenZone, p: Params, travel: dict[str, float]) -> dict:
-    out: dict[str, Any] = {"population": z.population, "rural": z.rural, "travel_min": travel}
+    out: dict[str, Any] = {"population": z.population, "rural": z.rural, "travel_min": travel, "xy_km": _km(z.xy)}
     if z.rural and p.rural_segment_mix is not None:
         out["segment_mix"] = dict(p.rural_segment_mix)
     return out

@@ -162,8 +162,9 @@ class Contacts:
         slot = cal.book(earliest, latest)
         if slot is None and self.appt.when_full == "wait":
             slot = cal.book(latest, math.inf)
-            if slot is None:  # every slot of the run is taken: the client's lies past the horizon
-                return  # and the bundle stays open
+        self.rec.booking(unit, channel, now, NAN if slot is None else slot)
+        if slot is None and self.appt.when_full == "wait":
+            return  # every slot of the run is taken: the client's lies past the horizon, the bundle stays open
         if slot is None:
             self.plan_walk_in(c, WALK_IN, v, first, now, unit if self.centre[channel] is None else None)
             return

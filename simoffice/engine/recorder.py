@@ -47,6 +47,10 @@ CASE_COLUMNS = {
 # end at ``scheduled_end_min``; its paid time runs on to ``paid_until_min``, the end of
 # a paid break that follows (else the scheduled end). Overtime is the time on duty
 # past the scheduled end; paid hours are the scheduled duty and the paid breaks.
+# One row per booking request (an appointment at an office, a video session): when the
+# client asked (``requested_min``) and the start of the slot given (NaN: none was, and the
+# client walked in instead or the bundle stayed open).
+BOOKING_COLUMNS = {"office": "h", "channel": "b", "requested_min": "d", "slot_min": "d"}
 DUTY_COLUMNS = {
     "office": "h", "desk_group": "h", "desk": "i", "start_min": "d", "end_min": "d",
     "scheduled_end_min": "d", "paid_until_min": "d",
@@ -108,7 +112,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.logs = {"contacts": Log(CONTACT_COLUMNS), "bundles": Log(BUNDLE_COLUMNS),
-                     "duty": Log(DUTY_COLUMNS), "cases": Log(CASE_COLUMNS)}
+                     "duty": Log(DUTY_COLUMNS), "cases": Log(CASE_COLUMNS), "bookings": Log(BOOKING_COLUMNS)}
         self.contacts, self.bundles = self.logs["contacts"], self.logs["bundles"]
 
     def contact(self, bundle, visit, office, segment, service, skill, n_needs, n_settled,
@@ -128,6 +132,10 @@ class Recorder:
         """One case at the expert centre (``end`` NaN if still open at the end of the run)."""
         self.logs["cases"].append(bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up)
 
+    def booking(self, office, channel, requested, slot) -> None:
+        """One booking request (minutes; ``slot`` NaN when no slot was given)."""
+        self.logs["bookings"].append(office, channel, requested, slot)
+
     def duty(self, office, desk_group, desk, start, end, scheduled_end, paid_until) -> None:
         """One period a desk was on duty, overtime included (minutes; see :data:`DUTY_COLUMNS`)."""
         self.logs["duty"].append(office, desk_group, desk, start, end, scheduled_end, paid_until)
@@ -138,7 +146,7 @@ class Recorder:
             log.settle()
 
     def arrays(self, copy: bool = True) -> dict[str, dict[str, np.ndarray]]:
-        """The four logs as dicts of numpy arrays (``copy=False``: at the end of the
+        """The logs as dicts of numpy arrays (``copy=False``: at the end of the
         run, without a second copy of the log in memory)."""
         return {name: log.arrays(copy) for name, log in self.logs.items()}
 
@@ -151,5 +159,5 @@ class Recorder:
 
 
 def empty_log() -> dict[str, dict[str, np.ndarray]]:
-    """The four logs with no rows."""
+    """The logs with no rows."""
     return Recorder().arrays()

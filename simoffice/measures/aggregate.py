@@ -21,11 +21,13 @@ import numpy as np
 
 from simoffice.measures import metrics
 from simoffice.measures.coverage import zone_coverage
+from simoffice.measures.standards import StandardsTally
 from simoffice.measures.tally import ClientTally, UnitTally, client_tally, unit_tally
 from simoffice.measures.timeseries import series, timeseries_add, timeseries_table
+from simoffice.measures.trend import WeeklyTally
 from simoffice.model.channels import CHANNELS
 from simoffice.model.spec import ModelSpec
-from simoffice.vocabulary import WEEK
+from simoffice.vocabulary import DAY, WEEK, WEEKDAY_NAMES
 
 BIN_MIN = 15.0  # the time series' bins
 
@@ -62,8 +64,12 @@ class Aggregates:
             "segment": [new() for _ in spec.segments],
             "zone": [new() for _ in spec.zones],
             "channel": [new() for _ in CHANNELS],
+            "weekday": [new() for _ in WEEKDAY_NAMES],
         }
         self.channel_rows = np.zeros(len(CHANNELS), np.int64)
+        self.weekday_rows = np.zeros(len(WEEKDAY_NAMES), np.int64)
+        self.standards = StandardsTally(spec, targets)
+        self.weekly = WeeklyTally(spec)
         # The time series: every 15-minute bin of the window, or (not exact) the bins of
         # one week, each adding up the same bin of every week of the window.
         w0, w1 = self.window
@@ -107,15 +113,26 @@ class Aggregates:
             if len(part["channel"]):
                 self.channel_rows[g] += len(part["channel"])
                 tallies[g] = tallies[g] + tally(part, None)
+        # Weekdays: contacts by the day they arrived, bundles by the day they began.
+        tallies = self.splits["weekday"]
+        start = self.spec.run.start_weekday
+        c_day = ((c["arrival_min"] // DAY + start) % 7).astype(np.int8)
+        parts_b = dict(metrics.split(b, ((b["created_min"] // DAY + start) % 7).astype(np.int8), 7))
+        for g, part in metrics.split(c, c_day, 7):
+            if len(part["arrival_min"]) or len(parts_b[g]["created_min"]):
+                self.weekday_rows[g] += len(part["arrival_min"]) + len(parts_b[g]["created_min"])
+                tallies[g] = tallies[g] + tally(part, parts_b[g])
+        self.standards.add(log)
+        self.weekly.add(log)
         timeseries_add(self.series, c, d, self.group_skills, self.n_units, w, BIN_MIN)
 
     def measures(self) -> list[tuple[str, dict[str, float]]]:
         """(unit, measures) for the network (``all``) and, with several units, each unit."""
         spec, w = self.spec, self.window
-        coverage, _ = self.coverage
+        per_day, per_open_day, _ = self.coverage
         contract = spec.contract_hours_per_week
-        rows = [("all", metrics.results(*self.network, w, spec.staff_cost_per_hour, self.fixed_cost, coverage,
-                                        contract))]
+        rows = [("all", metrics.results(*self.network, w, spec.staff_cost_per_hour, self.fixed_cost,
+                                        (per_day, per_open_day), contract))]
         for unit, (client, tally) in zip(spec.offices, self.units):
             rows.append((unit.name, metrics.results(client, tally, w, spec.staff_cost_per_hour,
                                                     contract_hours=contract)))
@@ -123,9 +140,9 @@ class Aggregates:
 
     def groups(self) -> list[tuple[str, str, dict[str, float]]]:
         """(split, group, the clients' measures) for every segment and zone, and every
-        channel some contact used."""
+        channel and weekday some contact used."""
         spec, w = self.spec, self.window
-        _, zone_cov = self.coverage
+        zone_cov = self.coverage[2]
         out = []
         for g, t in enumerate(self.splits["segment"]):
             out.append(("segment", spec.segments[g].name, metrics.client_results(t, w)))
@@ -136,6 +153,9 @@ class Aggregates:
         for g, t in enumerate(self.splits["channel"]):
             if self.channel_rows[g]:
                 out.append(("channel", CHANNELS[g], metrics.client_results(t, w)))
+        for g, t in enumerate(self.splits["weekday"]):
+            if self.weekday_rows[g]:
+                out.append(("weekday", WEEKDAY_NAMES[g], metrics.client_results(t, w)))
         return out
 
     def timeseries(self) -> dict[str, np.ndarray]:

@@ -4,9 +4,11 @@ A zone is covered on a day when some service point it can reach within
 ``run.coverage_target_min`` minutes of travel (one way) is open to its clients
 that day: an office open that weekday and not on a holiday, or a mobile office
 that stops in the zone that day. Coverage is the population-weighted share of
-zone-days covered, over the days of the measured window on which any service
-point is open (weekends and holidays with every point closed do not count).
-Zones without a population are weighted by their demand.
+zone-days covered over every calendar day of the measured window, as people
+live it: a weekend or holiday with every point closed counts as not covered, so
+closing a day lowers coverage. The share over the days on which some service
+point is open (``coverage_open_days``) is kept under its own name. Zones
+without a population are weighted by their demand.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ def open_days(spec: ModelSpec, unit: int, zone: int, days: np.ndarray) -> np.nda
     return is_open & ~np.isin(days, list(spec.schedule.holidays))
 
 
-def zone_coverage(spec: ModelSpec) -> tuple[float, np.ndarray]:
-    """The network's coverage share and each zone's share of days covered."""
+def zone_coverage(spec: ModelSpec) -> tuple[float, float, np.ndarray]:
+    """The network's coverage per calendar day and per open day, and each zone's
+    share of calendar days covered (NaN when no service point is ever open)."""
     w0, w1 = spec.run.window
     days = np.arange(int(w0 // DAY), int(w1 // DAY))
     any_open = np.zeros(len(days), bool)
@@ -45,10 +48,13 @@ def zone_coverage(spec: ModelSpec) -> tuple[float, np.ndarray]:
             if travel <= target:
                 covered[z] |= days_open
     if not any_open.any():
-        return float("nan"), np.full(len(spec.zones), np.nan)
-    per_zone = covered[:, any_open].mean(axis=1)
+        return float("nan"), float("nan"), np.full(len(spec.zones), np.nan)
     weights = np.array([z.population for z in spec.zones])
     if weights.sum() <= 0:
         weights = np.array([z.bundles_per_week for z in spec.zones])
-    share = float((per_zone * weights).sum() / weights.sum()) if weights.sum() > 0 else float("nan")
-    return share, per_zone
+
+    def share(per_zone: np.ndarray) -> float:
+        return float((per_zone * weights).sum() / weights.sum()) if weights.sum() > 0 else float("nan")
+
+    per_zone = covered.mean(axis=1)
+    return share(per_zone), share(covered[:, any_open].mean(axis=1)), per_zone

@@ -30,6 +30,7 @@ MEASURES = (
     "bundle_completion_days_mean", "failed_trip_rate", "travel_min_per_bundle", "utilisation",
     "overtime_min", "staff_hours", "cost", "fte", "contacts_per_week", "queue_length_mean",
     "expert_turnaround_days", "expert_backlog", "expert_cases_per_week", "coverage_within_min",
+    "coverage_open_days",
 )
 # Measures of the clients' side, computed for every segment, zone and channel too.
 CLIENT_MEASURES = (
@@ -45,8 +46,10 @@ UNITS = {
     "overtime_min": "min per week", "staff_hours": "hours per week", "cost": "per week", "fte": "FTE",
     "contacts_per_week": "contacts per week", "queue_length_mean": "clients",
     "expert_turnaround_days": "days", "expert_backlog": "cases", "expert_cases_per_week": "cases per week",
-    "coverage_within_min": "share",
+    "coverage_within_min": "share", "coverage_open_days": "share",
 }
+# Measures that are shares, in [0, 1]; every other measure is >= 0. Intervals are cut to these ranges.
+SHARES = tuple(m for m, unit in UNITS.items() if unit == "share")
 
 
 def _ratio(num: float, den: float) -> float:
@@ -106,19 +109,20 @@ def unit_results(t: UnitTally, window: tuple[float, float], cost_per_hour: float
 
 
 def results(client: ClientTally, unit: UnitTally, window: tuple[float, float], cost_per_hour: float = 0.0,
-            fixed_cost: float = 0.0, coverage: float = float("nan"),
+            fixed_cost: float = 0.0, coverage: tuple[float, float] = (float("nan"), float("nan")),
             contract_hours: float = float("nan")) -> dict[str, float]:
-    """Every summary measure from the tallies of a log (see :func:`measures`)."""
+    """Every summary measure from the tallies of a log (see :func:`measures`);
+    ``coverage``: per calendar day and per open day."""
     r = client_results(client, window)
     r.update(unit_results(unit, window, cost_per_hour, fixed_cost, contract_hours))
-    r["coverage_within_min"] = coverage
+    r["coverage_within_min"], r["coverage_open_days"] = coverage
     return {m: r.get(m, float("nan")) for m in MEASURES}
 
 
 def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, float],
              targets: np.ndarray, physical: np.ndarray,
              cases: dict | None = None, cost_per_hour: float = 0.0, fixed_cost: float = 0.0,
-             coverage: float = float("nan"), shrinkage: np.ndarray | None = None,
+             coverage: tuple[float, float] = (float("nan"), float("nan")), shrinkage: np.ndarray | None = None,
              contract_hours: float = float("nan")) -> dict[str, float]:
     """Every summary measure of one replication (or one unit's part of it).
 
@@ -128,7 +132,8 @@ def measures(contacts: dict, bundles: dict, duty: dict, window: tuple[float, flo
         targets: service-level target (minutes of wait) per channel code.
         physical: per unit, whether clients travel to it.
         cost_per_hour: price of a staff hour; ``fixed_cost``: other costs in the window
-            (mobile offices' vehicles); ``coverage``: the share of population covered.
+            (mobile offices' vehicles); ``coverage``: the share of population covered,
+            per calendar day and per open day.
         shrinkage: per unit, the share of paid hours lost to absence and training
             (None: none); ``contract_hours``: a full-time contract's hours a week
             (for ``fte``; NaN: not computed).

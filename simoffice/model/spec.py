@@ -144,7 +144,9 @@ class Office:
     closed or the day's open intervals, ``((open_min, close_min), ...)``: one or
     more, disjoint and in order (two for an office closed for lunch; see
     :data:`simoffice.model.timetable.DayHours`); a mobile office's come from its
-    stops. Desk groups' ``staff`` index ``shifts``."""
+    stops. Desk groups' ``staff`` index ``shifts``. ``xy``: where a fixed office lies,
+    in km on a flat map (None: not given, and always for the other kinds; a mobile
+    office's places are its stops' zones)."""
 
     name: str
     bundles_per_week: float
@@ -161,6 +163,7 @@ class Office:
     # Share of paid hours lost to absence and training, in [0, 1): ``h`` staff hours
     # need ``h / (1 - shrinkage)`` hours of staff employed.
     shrinkage: float
+    xy: tuple[float, float] | None  # where a fixed office lies (km east, km north on a flat map); None: not given
 
     @property
     def physical(self) -> bool:
@@ -185,7 +188,8 @@ class Office:
 class Zone:
     """Where clients live: ``bundles_per_week`` of demand, ``segment_weights``
     (relative to the segments' shares; all 1 for the network's mix) and the
-    one-way ``travel`` time in minutes to each reachable unit, as (unit, minutes)."""
+    one-way ``travel`` time in minutes to each reachable unit, as (unit, minutes).
+    ``xy``: where it lies, in km on a flat map (None: not given)."""
 
     name: str
     population: float
@@ -193,6 +197,7 @@ class Zone:
     rural: bool
     segment_weights: tuple[float, ...]
     travel: tuple[tuple[int, float], ...]
+    xy: tuple[float, float] | None  # where the zone lies (km east, km north on a flat map); None: not given
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,8 @@ class Run:
     coverage_target_min: float
     keep_contacts: bool
     check_invariants: bool
+    report: str  # report.html: "full", "light" or "none"
+    currency: str  # the currency costs are shown in
 
     @property
     def window(self) -> tuple[float, float]:
@@ -306,6 +313,7 @@ class ModelSpec:
     choice_day_value_min: float
     staff_cost_per_hour: float
     contract_hours_per_week: float  # a full-time contract, for the staff to employ (FTE)
+    standards: tuple  # tuple[Standard, ...] (simoffice.model.standards): what the run is judged by
 
     @property
     def has_channels(self) -> bool:

@@ -1,9 +1,15 @@
-"""``comparison.html``: a self-contained page comparing arms, for managers.
+"""``comparison.html``: a self-contained page that decides between arms, for managers.
 
-On top, the verdict in plain sentences; then a table with each arm's measures
-(mean and 95 % interval over replications) and the paired difference of each
-arm from the baseline; then a figure of the headline measures per arm. Names
-from configs are escaped; the page is built from :mod:`simoffice.reports.kit`.
+From the top: the verdict in words (per arm, how many measures are better, worse or
+not clearly different than the baseline, the largest clear differences and where
+they happen); what each arm is (the settings that differ, opening hours side by
+side, each arm's warnings); the headline table (baseline, arm, the paired
+difference with its 95 % interval, better / worse / no clear difference); the
+network's service standards per arm; breakdowns by unit, by weekday and, in a
+study about coverage, by zone; a small figure per headline measure; every
+measure for reference. With one replication there is no interval and the page
+says so instead of a verdict. Names from configs are escaped; the page is built
+from :mod:`simoffice.reports.kit`.
 """
 
 from __future__ import annotations
@@ -12,92 +18,63 @@ import os
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
-from simoffice.reports.kit import cell, esc, figure_divs, page, section, table, write_html
-from simoffice.reports.labels import MEASURES, axis_title
+from simoffice.reports.comparison_arms import arm_cards, arm_name, opening_table
+from simoffice.reports.comparison_figures import figures
+from simoffice.reports.comparison_tables import breakdown_tables, headline_table, measures_table, standards_table
+from simoffice.reports.kit import esc, page, section, write_html
 from simoffice.run.pages import page_writer
 
-FIGURE_MEASURES = ("wait_mean_min", "service_level", "failed_trip_rate", "visits_per_bundle_mean")
-TITLE_FIGURE = "Headline measures per arm (bars: 95 % intervals)"
+HEAD_VERDICT = "Verdict"
+LEGEND = ('<p class="legend note"><span class="swatch v-better"></span>better · '
+          '<span class="swatch v-worse"></span>worse · <span class="swatch v-unclear"></span>no clear difference '
+          '(the 95&nbsp;% interval of the paired difference holds 0) · <span class="swatch v-neutral"></span>'
+          "higher or lower, neither better nor worse</p>")
 
 
-def _scaled(x, share: bool):
-    return None if x is None else (x * 100 if share else x)
-
-
-def _cell(m: dict | None, share: bool) -> str:
-    """A cell of an arm's measure or of a difference (which may be negative: not clipped)."""
-    m = m or {}
-    return cell(*(_scaled(m.get(k), share) for k in ("mean", "ci_low", "ci_high")))
-
-
-def _table(comparison: Any) -> str:
-    arms = list(comparison.arms)
-    others = arms[1:]
-    head = ["Measure", "Unit"] + [esc(a) for a in arms] + [f"{esc(a)} − {esc(arms[0])}" for a in others]
-    diffs = comparison.differences.set_index(["arm", "measure"]) if len(comparison.differences) else None
-    rows = []
-    for key, (label, unit, share) in MEASURES.items():
-        cells = [comparison.arms[a].summary["measures"].get(key) for a in arms]
-        if all(not c or c.get("mean") is None for c in cells):
-            continue
-        row = [f"<td>{esc(label)}</td>", f"<td>{esc('points' if share else unit)}</td>"]
-        row += [_cell(c, share) for c in cells]
-        for a in others:
-            d = None
-            if diffs is not None and (a, key) in diffs.index:
-                r = diffs.loc[(a, key)]
-                d = {"mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]}
-            row.append(_cell(d, share))
-        rows.append("<tr>" + "".join(row) + "</tr>")
-    return table(head, rows, "Mean over replications, 95 % interval below; differences are paired by "
-                             "replication (the same clients in every arm)")
-
-
-def _figure(comparison: Any) -> go.Figure | None:
-    keys = [k for k in FIGURE_MEASURES if any(
-        (r.summary["measures"].get(k) or {}).get("mean") is not None for r in comparison.arms.values())]
-    if not keys:
-        return None
-    fig = make_subplots(rows=1, cols=len(keys), subplot_titles=[axis_title(k) for k in keys])
-    arms = list(comparison.arms)
-    for i, k in enumerate(keys, start=1):
-        share = MEASURES[k][2]
-        means, lo, hi = [], [], []
-        for a in arms:
-            m = comparison.arms[a].summary["measures"].get(k) or {}
-            mean = _scaled(m.get("mean"), share)
-            means.append(mean)
-            low, high = _scaled(m.get("ci_low"), share), _scaled(m.get("ci_high"), share)
-            lo.append(0 if low is None or mean is None else mean - low)
-            hi.append(0 if high is None or mean is None else high - mean)
-        fig.add_trace(go.Bar(x=arms, y=means, error_y=dict(type="data", array=hi, arrayminus=lo),
-                             showlegend=False, marker_color="#36c"), row=1, col=i)
-    fig.update_layout(title=TITLE_FIGURE, height=420)
-    return fig
+def verdict_box(comparison: Any) -> str:
+    """The summary in words: per arm its headline (bold) and sentences; or why there is no verdict."""
+    summary = comparison.summary
+    if summary.get("no_verdict"):
+        body = f'<p class="no-verdict">{esc(summary["no_verdict"])}</p>'
+    else:
+        parts = []
+        for arm, head in summary["headline"].items():
+            sentences = "".join(f"<li>{esc(s)}</li>" for s in summary["sentences"].get(arm, []))
+            parts.append(f'<div class="arm-verdict" data-arm="{esc(arm)}"><p class="headline">{esc(head)}</p>'
+                         f"<ul>{sentences}</ul></div>")
+        body = "".join(parts) or "<p>No measure to compare.</p>"
+    return f'<div class="summary" id="verdict"><b>{HEAD_VERDICT}</b>{body}</div>'
 
 
 def build_comparison_html(comparison: Any) -> str:
     """The comparison page as one self-contained HTML string."""
     arms = list(comparison.arms)
     meta = comparison.arms[arms[0]].summary["meta"]
-    verdicts = "".join(f"<li>{esc(v)}</li>" for v in comparison.verdicts) or "<li>No measure to compare.</li>"
     subtitle = (f"Network <b>{esc(meta.get('network', '?'))}</b> · {esc(meta.get('weeks', '?'))} weeks, "
                 f"{esc(meta.get('warmup_weeks', '?'))} of warm-up · {esc(meta.get('replications', '?'))} "
                 f"replications with seed {esc(meta.get('seed', '?'))} in every arm · baseline: "
-                f"<b>{esc(arms[0])}</b>")
-    figure = _figure(comparison)
+                f"{arm_name(comparison, arms[0])} · cost in {esc(comparison.currency)}")
     body = [
-        f'<div class="summary"><b>Verdict</b><ul>{verdicts}</ul>'
-        '<span class="note">"No clear difference": the 95 % interval of the paired difference contains 0.</span>'
-        "</div>",
-        section("Measures", _table(comparison)),
-        section("Figure", *figure_divs([] if figure is None else [("fig-comparison", figure)], top_margin=90)),
+        verdict_box(comparison),
+        section("What was compared", arm_cards(comparison), opening_table(comparison), anchor="arms"),
+        section("Headline measures", headline_table(comparison), LEGEND, anchor="headline"),
     ]
+    standards = standards_table(comparison)
+    if standards:
+        body.append(section("Service standards", standards, anchor="standards"))
+    for by, heading in (("unit", "By unit"), ("weekday", "By weekday"), ("zone", "By zone: where clients live")):
+        tables = breakdown_tables(comparison, by)
+        if tables:
+            body.append(section(heading, tables, anchor=f"by-{by}"))
+    drawn = figures(comparison, list(dict.fromkeys(comparison.headline["measure"])) or
+                    [m for m in ("wait_mean_min", "service_level", "failed_trip_rate", "cost")])
+    if drawn:
+        body.append(section("Figures", '<p class="note">Mean over replications; bars: 95 % intervals; one colour '
+                                       "per arm.</p>", drawn, anchor="figures"))
+    body.append(section("All measures", measures_table(comparison), anchor="measures"))
     footer = ("simoffice · every arm sees the same clients (common random numbers); intervals are 95 % "
-              "Student-t intervals over replications. Each arm's own report is in its folder.")
+              "Student-t intervals over replications, differences paired by replication. Each arm's own report "
+              "is in its folder.")
     return page("simoffice comparison: " + " vs ".join(arms), body, footer, subtitle)
 
 

@@ -164,11 +164,11 @@ def zone_section(results: Any) -> str:
             for name in (_ordered(zone_groups, names) if zone_groups else names)]
     coverage = table(
         ["Zone", "Residents", "Rural", "Nearest service point", "Travel to it (min, one way)",
-         f"Days with a service point open within {within} (%)", "Client travel per bundle (min)",
+         f"Days with a service point open within {within} (% of all days)", "Client travel per bundle (min)",
          "Mean wait (min)"],
         body, "Coverage and travel per zone: travel and wait are means over replications, 95&nbsp;% interval below")
-    note = (f'<p class="note">Coverage counts the days on which any service point is open; a zone is covered '
-            f"on a day when a service point open to its clients that day is within {within} of travel. "
+    note = (f'<p class="note">Coverage counts every calendar day, weekends and holidays included; a zone is '
+            f"covered on a day when a service point open to its clients that day is within {within} of travel. "
             "A mobile office covers a zone only on the days it stops there.</p>")
     gaps = (results.summary.get("equity") or {}).get("zone") or {}
     lines = gap_lines(gaps, lambda n, first: ("Clients in " if first else "clients in ") + esc(n), target)

@@ -30,6 +30,35 @@ th{text-align:left;background:#f3f6fa} td.num{text-align:right;font-variant-nume
 footer{color:#777;font-size:.85em;margin-top:2em}
 .ci{display:block;color:#777;font-size:.8em} .note{color:#555;font-size:.9em}
 ul.gaps li{margin:.25em 0}
+.verdict{font-size:1.05em;background:#f7f7f2;border-left:4px solid #888;padding:.6em 1em}
+ul.verdict{list-style:none} ul.verdict li{margin:.2em 0}
+table.scorecard tr>th:first-child{min-width:8em}
+table.scorecard th,table.scorecard td{border:1px solid #fff;vertical-align:top}
+table.scorecard th{font-weight:600;font-size:.9em;max-width:11em}
+table.scorecard th .target{display:block;font-weight:normal;color:#555}
+.wide{overflow-x:auto} table.scorecard td{text-align:center;min-width:5em}
+table.scorecard tr.network th,table.scorecard tr.network td{border-bottom:2px solid #888}
+.scorecard .status{display:block;font-size:.75em;text-transform:uppercase;letter-spacing:.03em}
+.met{background:#d4edda} .missed{background:#f5c6cb} .cannot_tell{background:#ffe8a1}
+td.na{color:#999;background:#fafafa}
+.legend .swatch{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;margin-right:.25em;
+border:1px solid #ccc}
+ul.warnings{padding-left:1.2em} li.warning{margin:.3em 0;padding:.3em .6em;background:#fff4e0;
+border-left:4px solid #e08a00;list-style:none}
+@media print{.met,.missed,.cannot_tell,li.warning{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+.v-better{background:#d4edda} .v-worse{background:#f5c6cb} .v-unclear{background:#ececec;color:#444}
+.v-neutral{background:#dde7f5} .v-lower{background:#e6ecf5} .v-none{color:#777}
+.vword{display:block;font-size:.75em;text-transform:uppercase;letter-spacing:.03em}
+td.verdict-word{font-weight:600;text-align:center}
+.arm-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1em}
+.arm-card{border:1px solid #ddd;border-top:5px solid #888;padding:0 1em .5em} .arm-card h3{margin:.5em 0 .2em}
+.arm-name{white-space:nowrap} .arm-name .swatch{display:inline-block;width:.8em;height:.8em;
+margin-right:.3em;border-radius:2px;vertical-align:-.05em}
+td.changed{font-weight:600} tr.week td{border-top:2px solid #bbb} .wide{overflow-x:auto}
+.summary p{margin:.5em 0} .arm-verdict p.headline{font-weight:700;margin:.5em 0 .1em}
+.arm-verdict ul{margin:.1em 0 .4em;padding-left:1.3em} .arm-verdict li{margin:.15em 0}
+@media print{.v-better,.v-worse,.v-unclear,.v-neutral,.swatch{-webkit-print-color-adjust:exact;
+print-color-adjust:exact} .wide{overflow:visible}}
 """
 # Figures are drawn in a div of fixed height: a 100 % high div in an unsized page would collapse.
 DEFAULT_HEIGHT = 450

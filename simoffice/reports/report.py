@@ -1,12 +1,20 @@
-"""A self-contained HTML report of one run, for managers.
+"""A self-contained HTML report of one run, for managers: the answers first.
 
 :func:`build_report_html` turns a results object (``summary``, ``contacts``,
-``bundles``, ``timeseries``, ``replications``) into one page (see
-:mod:`simoffice.reports.kit`): a title, a plain-language summary, a table of
-measures with 95 % intervals, views per channel (:mod:`~simoffice.reports.channels`),
-per client group and per zone (:mod:`~simoffice.reports.equity`), and plotly
-figures (:mod:`~simoffice.reports.run_figures`). :func:`write_report` writes it
-atomically.
+``bundles``, ``timeseries``, ``replications``, ``hours``) into one page (see
+:mod:`simoffice.reports.kit`): a title; the scorecard of units × service standards
+(:mod:`~simoffice.reports.scorecard`); the run's warnings
+(:mod:`~simoffice.reports.warnings`); a plain-language summary; when and where the
+wait standard is missed, as a heat map per unit and the worst hours in a sentence
+(:mod:`~simoffice.reports.served_hours`); a table of measures with 95 % intervals;
+views per channel (:mod:`~simoffice.reports.channels`), per client group and per
+zone (:mod:`~simoffice.reports.equity`); the map (:mod:`~simoffice.reports.map`);
+and plotly figures (:mod:`~simoffice.reports.run_figures`). A light page
+(``run.report=light``) keeps the words and tables and leaves out every figure and
+plotly.js. :func:`write_report` writes it atomically.
+
+A summary saved before standards, warnings or the ``hours`` table existed is read
+as it is: those parts are left out.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from simoffice.reports.channels import channel_section, channel_sentence
 from simoffice.reports.equity import segment_section, zone_section
 from simoffice.reports.kit import esc, figure_divs, finite, num, page, section, write_html
 from simoffice.reports.labels import MEASURES, cap
+from simoffice.reports.map import map_section
 from simoffice.reports.run_facts import (
     clip,
     coverage_target,
@@ -29,10 +38,18 @@ from simoffice.reports.run_facts import (
     spec_of,
     target_min,
 )
-from simoffice.reports.run_figures import run_figures
+from simoffice.reports.run_figures import run_figures, served_figure
+from simoffice.reports.scorecard import scorecard_section
+from simoffice.reports.served_hours import hour_cells, worst_cells, worst_cells_sentence
+from simoffice.reports.warnings import warnings_section
 from simoffice.run.pages import page_writer
 
-__all__ = ["build_report_html", "write_report"]
+__all__ = ["build_report_html", "write_report", "LEVELS"]
+
+# What a run's report.html holds: the whole page, or one without figures (no plotly.js).
+LEVELS = ("full", "light")
+HEAD_HOURS = "When the wait standard is missed"
+COVERAGE_KEYS = ("coverage_within_min", "coverage_open_days")
 
 
 def _target_text(target: float, phone_sec: float | None) -> str:
@@ -47,8 +64,12 @@ def _coverage_sentence(results: Any) -> str | None:
         return None
     target = coverage_target(results)
     within = f"within {target:g} min" if target is not None else "within the coverage target"
-    return (f"On an average open day, {100 * cov:.0f}&nbsp;% of residents have a service point open "
-            f"that day {within} (one way).")
+    text = (f"On an average day, {100 * cov:.0f}&nbsp;% of residents have a service point open "
+            f"that day {within} (one way)")
+    open_days = mean_of(results.summary, "coverage_open_days")
+    if open_days is not None:
+        text += f"; counting only the days a service point is open, {100 * open_days:.0f}&nbsp;%"
+    return text + "."
 
 
 def _expert_sentence(summary: dict) -> str | None:
@@ -113,8 +134,9 @@ def _measure_labels(summary: dict, results: Any) -> dict[str, tuple[str, str, bo
         + ("" if phone_sec is None else f", or {phone_sec:g} s on the phone") + ")", "%", True)
     cov_target = coverage_target(results) if results is not None else None
     if cov_target is not None:
-        labels["coverage_within_min"] = (f"Residents with a service point open that day within {cov_target:g} min",
-                                         "%", True)
+        for key, per in (("coverage_within_min", "calendar day"), ("coverage_open_days", "open day")):
+            labels[key] = (f"Residents with a service point open that day within {cov_target:g} min, per {per}",
+                           "%", True)
     return labels
 
 
@@ -124,7 +146,7 @@ def _measures_table(summary: dict, results: Any = None) -> str:
     measures = summary.get("measures", {})
     keys = [k for k in MEASURES if k in measures] + [k for k in measures if k not in MEASURES]
     if results is not None and not has_residents(results):
-        keys = [k for k in keys if k != "coverage_within_min"]
+        keys = [k for k in keys if k not in COVERAGE_KEYS]
     labels = _measure_labels(summary, results)
     rows = []
     for key in keys:
@@ -151,14 +173,43 @@ def _measures_table(summary: dict, results: Any = None) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
-def build_report_html(results: Any) -> str:
-    """Return the report as one self-contained HTML page (plotly.js inlined once)."""
+def _units_in_order(results: Any, cells: Any) -> list[str]:
+    """The units in config order: the spec's, else as they first appear in the cells."""
+    offices = [o.name for o in getattr(spec_of(results), "offices", ())]
+    return offices or list(dict.fromkeys(cells["office"]))
+
+
+def _hour_cells(results: Any) -> Any:
+    """The run's unit × weekday × hour cells, or None for results without an ``hours`` table."""
+    hours = getattr(results, "hours", None)
+    if hours is None or not {"queued", "in_time"} <= set(getattr(hours, "columns", ())):
+        return None
+    return hour_cells(hours)
+
+
+def build_report_html(results: Any, light: bool = False) -> str:
+    """Return the report as one self-contained HTML page (plotly.js inlined once);
+    ``light``: without figures and without plotly.js."""
     summary = results.summary
     meta = summary.get("meta", {})
+    cells = _hour_cells(results)
     channel_html, channel_fig = channel_section(results)
-    figures = ([] if channel_fig is None else [("fig-channels", channel_fig)]) + run_figures(results)
+    hours_parts = []
+    if cells is not None:
+        worst = worst_cells_sentence(worst_cells(results.hours))
+        hours_parts.append(f'<p class="verdict" id="worst-hours">{worst}</p>')
+    # Figures in page order: plotly.js is inlined with the first one.
+    figures = []
+    if not light:
+        if cells is not None and not cells.empty:
+            figures.append(("fig-served", served_figure(cells, _units_in_order(results, cells))))
+        if channel_fig is not None:
+            figures.append(("fig-channels", channel_fig))
+        figures += run_figures(results)
     divs = figure_divs(figures)
-    if channel_fig is not None:  # the channels' figure goes with their section
+    if cells is not None and not cells.empty and not light:
+        hours_parts.append(divs.pop(0))
+    if channel_fig is not None and not light:  # the channels' figure goes with their section
         channel_html += divs.pop(0)
     subtitle = (
         f"Schedule <b>{esc(meta.get('schedule', '?'))}</b> · design <b>{esc(meta.get('design', '?'))}</b>"
@@ -170,19 +221,31 @@ def build_report_html(results: Any) -> str:
         f"simoffice {esc(meta.get('version', ''))} · seed {esc(meta.get('seed', '?'))}"
         " · intervals are 95&nbsp;% confidence intervals over replications (Student t),"
         " cut to the possible range of a measure"
+        + (" · a light page: figures left out (run.report=light)" if light else "")
     )
     body = [
+        scorecard_section(summary),
+        warnings_section(summary),
         _summary_paragraph(summary, results),
+        section(HEAD_HOURS, *hours_parts, anchor="hours") if hours_parts else "",
         section("Measures", _measures_table(summary, results)),
         channel_html,
         segment_section(results),
         zone_section(results),
-        section("Figures", *divs),
+        "" if light else map_section(results),
+        "" if light else section("Figures", *divs),
     ]
-    return page(f"simoffice report: {meta.get('network', '')}", body, footer, subtitle)
+    return page(f"simoffice report: {meta.get('network', '')}", [b for b in body if b], footer, subtitle)
 
 
 @page_writer("run")
-def write_report(results: Any, path: str | os.PathLike) -> Path:
-    """Write the report to ``path`` atomically and return the path."""
-    return write_html(build_report_html(results), path)
+def write_report(results: Any, path: str | os.PathLike, level: str = "full") -> Path:
+    """Write the report to ``path`` atomically and return the path; ``level`` is ``"full"``
+    (every figure) or ``"light"`` (words and tables, no plotly.js).
+
+    Raises:
+        ValueError: ``level`` is neither (``"none"`` writes no page: the caller skips it).
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level: expected one of {list(LEVELS)} (got {level!r})")
+    return write_html(build_report_html(results, light=level == "light"), path)

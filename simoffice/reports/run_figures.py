@@ -23,7 +23,17 @@ TITLE_WAIT = "Waiting time of served clients"
 TITLE_QUEUE = "Mean queue length by weekday and hour"
 TITLE_UTIL = "Desk utilisation by hour of day"
 TITLE_VISITS = "Contacts needed per bundle"
+TITLE_SERVED = "Share of queued contacts served within the standard's wait, by weekday and hour"
 NOT_KEPT = "Not kept: the run kept aggregates only (run.keep_contacts=false)"
+
+
+# The heat map of shares served in time, in pixels: a weekday's row, the gap above each
+# unit's map that holds its title, the margins; and the most units drawn.
+ROW_PX = 24
+GAP_PX = 56
+MARGIN_TOP_PX = 70
+MARGIN_BOTTOM_PX = 60
+MAX_UNITS = 24
 
 
 def run_figures(results: Any) -> list[tuple[str, go.Figure]]:
@@ -142,4 +152,52 @@ def visits_figure(bundles: pd.DataFrame, kept: bool = True) -> go.Figure:
             fig.add_bar(x=counts.index.to_numpy(), y=100 * counts[st].to_numpy() / len(ended),
                         name=st, marker_color=color,
                         hovertemplate="%{x} contacts: %{y:.1f} %<extra>" + st + "</extra>")
+    return fig
+
+
+def served_figure(cells: pd.DataFrame, offices: list[str]) -> go.Figure:
+    """One heat map per unit (weekday × hour) of the share of queued contacts served within
+    the standard's wait, on a shared red-to-green scale of 0–100 %; hours without queued
+    contacts are blank.
+
+    ``cells`` is :func:`simoffice.reports.served_hours.hour_cells` of the run; ``offices``
+    the units in config order. With more than :data:`MAX_UNITS` units, those with the
+    lowest share are drawn. Each unit's title sits in a gap of :data:`GAP_PX` pixels
+    above its map, so titles never overlap each other or a map."""
+    if cells.empty:
+        return _empty(go.Figure(layout_title_text=TITLE_SERVED))
+    present = set(cells["office"])
+    units = [o for o in offices if o in present] + sorted(present - set(offices))
+    title = TITLE_SERVED
+    if len(units) > MAX_UNITS:
+        sums = cells.groupby("office")[["in_time", "queued"]].sum()
+        lowest = set((sums["in_time"] / sums["queued"]).nsmallest(MAX_UNITS).index)
+        title += f" (the {MAX_UNITS} of {len(units)} units with the lowest share)"
+        units = [u for u in units if u in lowest]
+    weekdays = sorted(int(d) for d in cells["weekday"].unique())
+    hours = list(range(int(cells["hour"].min()), int(cells["hour"].max()) + 1))
+    unit_px = ROW_PX * len(weekdays) + 20
+    plot_px = len(units) * unit_px + (len(units) - 1) * GAP_PX
+    fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, subplot_titles=units,
+                        vertical_spacing=GAP_PX / plot_px if len(units) > 1 else 0.0)
+    index = pd.MultiIndex.from_product([weekdays, hours])
+    grid = cells.set_index(["office", "weekday", "hour"])
+    for i, unit in enumerate(units, start=1):
+        part = grid.loc[unit].reindex(index)
+        shape = (len(weekdays), len(hours))
+        fig.add_heatmap(z=100 * part["share"].to_numpy(dtype=float).reshape(shape),
+                        customdata=part["queued"].fillna(0).to_numpy(dtype=int).reshape(shape),
+                        x=hours, y=[WEEKDAY_NAMES[d] for d in weekdays], coloraxis="coloraxis", name=unit,
+                        hoverongaps=False,
+                        hovertemplate="%{y} %{x}:00 – %{z:.0f} % served within the wait, "
+                                      "n = %{customdata} queued contacts<extra>%{fullData.name}</extra>",
+                        row=i, col=1)
+    fig.update_yaxes(autorange="reversed")  # Monday on top
+    fig.update_xaxes(dtick=1)
+    fig.update_xaxes(title_text="hour of day", row=len(units), col=1)
+    fig.update_layout(title=dict(text=title, y=1.0, yref="container", yanchor="top", pad=dict(t=12)),
+                      height=plot_px + MARGIN_TOP_PX + MARGIN_BOTTOM_PX,
+                      margin=dict(t=MARGIN_TOP_PX, b=MARGIN_BOTTOM_PX),
+                      coloraxis=dict(colorscale="RdYlGn", cmin=0, cmax=100,
+                                     colorbar_title_text="% within the wait"))
     return fig

@@ -9,11 +9,22 @@
   (``desk_group == "all"`` holds the unit totals);
 - ``replications``: a row per replication × unit × measure (``office == "all"``
   for the network);
-- ``groups``: a row per replication × split (``segment``, ``zone``, ``channel``)
-  × group × measure, for the clients' side of the measures;
-- ``summary``: ``{"measures": {name: {mean, ci_low, ci_high, n}}, "groups":
-  {"segment"|"channel": {group: {measure: interval}}}, "equity": {"segment"|"zone":
-  {measure: {highest, lowest, gap: interval}}}, "meta": {...}}``.
+- ``groups``: a row per replication × split (``segment``, ``zone``, ``channel``,
+  ``weekday``) × group × measure, for the clients' side of the measures;
+- ``standards``: a row per replication × unit (``all`` for the network, ``expert
+  centre``) × service standard: the share that met it (abandonment: that abandoned);
+- ``hours``: per replication × unit × weekday × hour, the contacts that queued and
+  those seen within their channel's wait standard (the report's heat map);
+- ``weekly``: per replication × unit × measured week × measure, the weekly figures
+  whose growth marks a unit that does not settle (:mod:`simoffice.measures.trend`);
+- ``summary``: ``{"measures": {name: interval}, "units": {unit: {measure:
+  interval}}, "groups": {"segment"|"channel"|"zone"|"weekday": {group: {measure:
+  interval}}}, "equity": {"segment"|"zone": {measure: {highest, lowest, gap:
+  interval}}}, "standards": [{standard, unit, kind, channel, within, within_unit,
+  target, direction, label, source, mean, ci_low, ci_high, n, status}],
+  "warnings": [{kind, unit, text}], "meta": {...}}``; an interval is ``{mean,
+  ci_low, ci_high, n}``, cut to the measure's possible range (a share's [0, 1],
+  else [0, ∞)); a gap's interval is a difference and is not cut.
 
 With ``run.keep_contacts=false`` the ``contacts``, ``bundles`` and ``cases``
 tables are empty and ``timeseries`` holds a typical week (see
@@ -35,14 +46,19 @@ import pandas as pd
 from simoffice.engine import recorder
 from simoffice.files import atomic_write
 from simoffice.measures import metrics
-from simoffice.measures.intervals import t_interval
+from simoffice.measures.intervals import measure_interval, t_interval
+from simoffice.measures.schedule_checks import schedule_warnings
+from simoffice.measures.trend import growing, growth_text
 from simoffice.model.channels import CHANNELS
 from simoffice.model.spec import ModelSpec
+from simoffice.model.standards import status
 from simoffice.run.pages import write_page
 from simoffice.vocabulary import DAY
 
-TABLES = ("contacts", "bundles", "cases", "timeseries", "replications", "groups")
+TABLES = ("contacts", "bundles", "cases", "timeseries", "replications", "groups", "standards", "hours", "weekly")
 FILES = tuple(f"{t}.parquet" for t in TABLES) + ("summary.json", "report.html")
+# Fewer replications than this get a warning: a Student-t interval of 2 or 3 values is very wide.
+FEW_REPLICATIONS = 5
 
 
 @dataclass
@@ -55,6 +71,9 @@ class Results:
     timeseries: pd.DataFrame
     replications: pd.DataFrame
     groups: pd.DataFrame
+    standards: pd.DataFrame
+    hours: pd.DataFrame
+    weekly: pd.DataFrame
     summary: dict[str, Any]
     spec: ModelSpec = field(repr=False)
 
@@ -64,7 +83,8 @@ class Results:
         return pd.DataFrame(self.summary["measures"]).T
 
     def save(self, out_dir: str | os.PathLike) -> Path:
-        """Write the tables, report.html and summary.json into ``out_dir``.
+        """Write the tables, report.html (as ``run.report`` says: ``full``, ``light``
+        or ``none``, no page) and summary.json into ``out_dir``.
 
         Each file is written to a temporary name and renamed into place, so a
         file is either complete or absent; summary.json comes last. A save
@@ -75,11 +95,13 @@ class Results:
         out.mkdir(parents=True, exist_ok=True)
         text = json.dumps(jsonable(self.summary), indent=2)
         new = [out / name for name in FILES if not (out / name).exists()]
+        level = self.spec.run.report
         try:
             for name in TABLES:
                 table = getattr(self, name)
                 atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
-            write_page("run", self, out / "report.html")
+            if level != "none":
+                write_page("run", self, out / "report.html", level)
             atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))
         except BaseException:
             for path in new:
@@ -113,13 +135,71 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
     network = replications[replications["office"] == "all"]
     long = [(r["replication"], by, group, m, v) for r in reps for by, group, ms in r["groups"] for m, v in ms.items()]
     groups = pd.DataFrame(long, columns=["replication", "by", "group", "measure", "value"])
+    long = [(r["replication"], office, s, v) for r in reps for office, s, v in r["standards"]]
+    standards = pd.DataFrame(long, columns=["replication", "office", "standard", "value"])
+    hours = _hours(reps, names)
+    long = [(r["replication"], office, w, m, v) for r in reps for office, w, m, v in r["weekly"]]
+    weekly = pd.DataFrame(long, columns=["replication", "office", "week", "measure", "value"])
+    units = replications[replications["office"] != "all"]
     summary = {
-        "measures": {m: t_interval(network.loc[network["measure"] == m, "value"]) for m in metrics.MEASURES},
-        "groups": {by: group_intervals(groups, by) for by in ("segment", "channel")},
+        "measures": {m: measure_interval(network.loc[network["measure"] == m, "value"], m) for m in metrics.MEASURES},
+        "units": {str(u): {str(m): measure_interval(v["value"], m) for m, v in rows.groupby("measure", sort=False)}
+                  for u, rows in units.groupby("office", sort=False)},
+        "groups": {by: group_intervals(groups, by) for by in ("segment", "channel", "zone", "weekday")},
         "equity": {by: equity(groups, by) for by in ("segment", "zone")},
+        "standards": standard_intervals(standards, spec),
+        "warnings": run_warnings(spec, weekly),
         "meta": meta,
     }
-    return Results(contacts, bundles, cases, timeseries, replications, groups, summary, spec)
+    return Results(contacts, bundles, cases, timeseries, replications, groups, standards, hours, weekly, summary,
+                   spec)
+
+
+def _hours(reps: list[dict[str, Any]], names: "_Names") -> pd.DataFrame:
+    """The heat map's table: a row per replication × unit × weekday × hour with a contact that queued."""
+    h = _stack(reps, "hours")
+    return pd.DataFrame({
+        "replication": h["replication"],
+        "office": _names(h["office"], names.offices),
+        "weekday": h["weekday"],
+        "hour": h["hour"],
+        "queued": h["queued"],
+        "in_time": h["in_time"],
+    })
+
+
+def standard_intervals(standards: pd.DataFrame, spec: ModelSpec) -> list[dict[str, Any]]:
+    """Each standard's interval and status, the network's first, then per unit in
+    config order (the expert centre last), where the standard counted anyone."""
+    units = {u.name: i for i, u in enumerate(spec.offices)}
+    out = []
+    for st in spec.standards:
+        rows = standards[standards["standard"] == st.name]
+        for office, part in sorted(rows.groupby("office", sort=False),
+                                   key=lambda kv: -1 if kv[0] == "all" else units.get(kv[0], len(units))):
+            within, target = st.limit(units.get(office))
+            ci = t_interval(part["value"], low=0.0, high=1.0)
+            out.append({"standard": st.name, "unit": str(office), "kind": st.kind,
+                        "channel": [CHANNELS[c] for c in st.channels] or None,
+                        "within": within, "within_unit": st.within_unit, "target": target,
+                        "direction": st.direction, "label": st.label, "source": st.source, **ci,
+                        "status": status(ci["mean"], ci["ci_low"], ci["ci_high"], target, st.direction)})
+    return out
+
+
+def run_warnings(spec: ModelSpec, weekly: pd.DataFrame) -> list[dict[str, str]]:
+    """What a reader must know before trusting the means: units open with no desk
+    on duty or without a skill, staff on duty while closed (the spec's own checks),
+    units whose waits or backlog keep growing, and too few replications."""
+    out = schedule_warnings(spec)
+    out += [{"kind": "unstable", "unit": g["unit"], "text": growth_text(g)} for g in growing(weekly)]
+    n = spec.run.replications
+    if n < FEW_REPLICATIONS:
+        text = ("One replication: no measure has an interval, and no standard can be judged met or missed; "
+                "run run.replications=10 or more." if n == 1 else
+                f"Only {n} replications: the intervals are wide; run run.replications=10 or more for firm answers.")
+        out.append({"kind": "few_replications", "unit": "all", "text": text})
+    return out
 
 
 class _Names:
@@ -247,7 +327,7 @@ def group_intervals(groups: pd.DataFrame, by: str) -> dict[str, dict[str, dict[s
     """Interval over replications of each measure of each group of a split."""
     part = groups[groups["by"] == by]
     return {
-        str(g): {str(m): t_interval(v["value"]) for m, v in rows.groupby("measure", sort=False)}
+        str(g): {str(m): measure_interval(v["value"], m) for m, v in rows.groupby("measure", sort=False)}
         for g, rows in part.groupby("group", sort=False)
     }
 

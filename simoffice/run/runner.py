@@ -55,7 +55,9 @@ def vehicle_cost(spec: ModelSpec) -> float:
 
 def run_one(spec: ModelSpec, replication: int) -> dict[str, Any]:
     """Simulate one replication and compute its measures: for the network, per
-    unit, and (clients' side) per segment, zone and channel, and its time series.
+    unit, and (clients' side) per segment, zone, channel and weekday; its time
+    series, its service standards (per unit, and per unit × weekday × hour for the
+    heat map) and its weekly figures.
 
     With ``run.keep_contacts`` the whole log is kept and returned, and percentiles
     are exact; without, the log is folded into aggregates week by week and the
@@ -68,7 +70,11 @@ def run_one(spec: ModelSpec, replication: int) -> dict[str, Any]:
     log["measures"] = agg.measures()
     log["groups"] = agg.groups()
     log["timeseries"] = agg.timeseries()
+    log["standards"] = agg.standards.values()
+    log["hours"] = agg.standards.hours()
+    log["weekly"] = agg.weekly.values()
     log["replication"] = replication
+    del log["bookings"]  # counted in the standards; no table of its own
     return log
 
 

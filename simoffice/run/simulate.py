@@ -45,6 +45,9 @@ def simulate(cfg: DictConfig | Mapping[str, Any] | ModelSpec, progress: bool | N
         "seed": run.seed,
         "start_date": run.start_date,
         "service_level_target_min": run.service_level_target_min,
+        "coverage_target_min": run.coverage_target_min,
+        "currency": run.currency,
+        "report": run.report,
         "version": __version__,
         "config_hash": digest,
     }

@@ -5,60 +5,68 @@ Every arm is simulated with the same seed and replications, so replication
 :mod:`simoffice.engine.streams` and :mod:`simoffice.engine.clients`). The difference of a measure between an arm and
 the baseline (the first arm) is taken replication by replication, and its 95 %
 interval is that of the paired differences: much narrower than comparing two
-independent runs. A verdict sentence says, per headline measure, whether the
-arm raises or lowers it and by how much.
+independent runs. Each headline measure's difference is better, worse or no
+clear difference by the measure's direction (:mod:`simoffice.studies.compare_verdict`);
+breakdowns by unit, weekday and zone say where (:mod:`simoffice.studies.compare_breakdown`),
+a few sentences sum it up (:mod:`simoffice.studies.compare_summary`), and each arm is
+described by what differs from the baseline (:mod:`simoffice.studies.arm_description`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from simoffice.errors import ConfigError
 from simoffice.files import atomic_write
 from simoffice.measures import metrics
-from simoffice.measures.intervals import t_interval
 from simoffice.run.pages import write_page
 from simoffice.run.results import Results, jsonable
-
-# The measures a verdict speaks of, in this order: label, unit (shares in %), lower is better.
-VERDICT = {
-    "wait_mean_min": ("mean wait", "min", True),
-    "service_level": ("clients seen within the target", "%", False),
-    "abandonment_rate": ("clients leaving the queue", "%", True),
-    "failed_trip_rate": ("failed trips", "%", True),
-    "visits_per_bundle_mean": ("contacts per bundle", "", True),
-    "bundle_completion_days_mean": ("days to complete a bundle", "days", True),
-    "travel_min_per_bundle": ("travel per bundle", "min", True),
-    "coverage_within_min": ("population with a service point open within the service circle", "%", False),
-    "cost": ("cost", "a week", True),
-    "overtime_min": ("overtime", "min a week", True),
-    "utilisation": ("desk utilisation", "%", False),
-    "staff_hours": ("staff hours", "h a week", True),
-}
+from simoffice.studies.arm_description import describe, opening_hours
+from simoffice.studies.compare_breakdown import breakdowns, paired_difference
+from simoffice.studies.compare_summary import lines, summarise
+from simoffice.studies.compare_verdict import headline_rows
 
 
 @dataclass
 class Comparison:
-    """The arms' results and the paired differences against the baseline.
+    """The arms' results, the paired differences against the baseline and the verdict.
 
     ``differences`` has a row per arm (other than the baseline) × measure:
     ``arm``, ``measure``, ``baseline_mean``, ``arm_mean``, ``mean`` (arm −
     baseline), ``ci_low``, ``ci_high``, ``n`` (replications paired).
+    ``headline``: the verdict measures' rows with their verdict (see
+    :func:`simoffice.studies.compare_verdict.headline_rows`); ``breakdowns``: the
+    paired differences by ``unit``, ``weekday`` and (in a study about coverage)
+    ``zone`` (see :mod:`simoffice.studies.compare_breakdown`); ``summary``: the
+    headline and sentences per arm (see :func:`simoffice.studies.compare_summary.summarise`);
+    ``verdicts``: the summary as the terminal prints it; ``descriptions``: per arm,
+    what it is (see :func:`simoffice.studies.arm_description.describe`);
+    ``opening_hours``: the arms' opening hours side by side.
     """
 
     arms: dict[str, Results]
     differences: pd.DataFrame
+    headline: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
     verdicts: list[str]
+    descriptions: dict[str, list[str]] = field(default_factory=dict)
+    opening_hours: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def baseline(self) -> str:
         return next(iter(self.arms))
+
+    @property
+    def currency(self) -> str:
+        """The currency cost is shown in (the baseline's ``run.currency``)."""
+        return currency(self.arms[self.baseline])
 
     def save(self, out_dir: str | os.PathLike) -> Path:
         """Each arm's outputs in ``out_dir/<arm>/``, and ``comparison.parquet``,
@@ -70,13 +78,25 @@ class Comparison:
         diffs = self.differences
         atomic_write(out / "comparison.parquet", lambda p: diffs.to_parquet(p, index=False))
         doc = {"baseline": self.baseline, "arms": list(self.arms), "verdicts": self.verdicts,
-               "differences": diffs.to_dict(orient="records"),
+               "summary": self.summary, "descriptions": self.descriptions, "opening_hours": self.opening_hours,
+               "headline": _records(self.headline),
+               "breakdowns": {by: _records(t) for by, t in self.breakdowns.items()},
+               "differences": _records(diffs),
                "meta": {name: res.summary["meta"] for name, res in self.arms.items()}}
         text = json.dumps(jsonable(doc), indent=2)
         write_page("comparison", self, out / "comparison.html")
         # Last: a comparison.json means the comparison is complete.
         atomic_write(out / "comparison.json", lambda p: Path(p).write_text(text + "\n"))
         return out
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return table.astype(object).where(table.notna(), None).to_dict(orient="records")
+
+
+def currency(res: Results) -> str:
+    """The currency of a run's cost: ``meta["currency"]`` (EUR in results saved before it was recorded)."""
+    return str(res.summary["meta"].get("currency", "EUR"))
 
 
 def paired_differences(arms: Mapping[str, Results]) -> pd.DataFrame:
@@ -90,10 +110,7 @@ def paired_differences(arms: Mapping[str, Results]) -> pd.DataFrame:
             b, a = base.get(m), values.get(m)
             if b is None or a is None:
                 continue
-            paired = (a - b).dropna()
-            ci = t_interval(paired.to_numpy())
-            rows.append({"arm": name, "measure": m, "baseline_mean": _nanmean(b), "arm_mean": _nanmean(a),
-                         "mean": ci["mean"], "ci_low": ci["ci_low"], "ci_high": ci["ci_high"], "n": ci["n"]})
+            rows.append({"arm": name, "measure": m, **paired_difference(b, a)})
     return pd.DataFrame(rows, columns=["arm", "measure", "baseline_mean", "arm_mean", "mean", "ci_low", "ci_high",
                                        "n"])
 
@@ -104,58 +121,30 @@ def _network_values(res: Results) -> dict[str, pd.Series]:
     return {m: g.set_index("replication")["value"] for m, g in net.groupby("measure", observed=True)}
 
 
-def _nanmean(x: pd.Series) -> float | None:
-    x = x.dropna()
-    return float(x.mean()) if len(x) else None
+def assess(arms: Mapping[str, Results], descriptions: Mapping[str, list[str]] | None = None,
+           opening: list[dict[str, Any]] | None = None) -> Comparison:
+    """The comparison of simulated arms (the first is the baseline): paired differences,
+    the headline with verdicts, the breakdowns and the summary."""
+    arms = dict(arms)
+    diffs = paired_differences(arms)
+    money = currency(next(iter(arms.values())))
+    headline = headline_rows(diffs, money)
+    parts = breakdowns(arms)
+    summary = summarise(arms, headline, parts, money)
+    return Comparison(arms, diffs, headline, parts, summary, lines(summary), dict(descriptions or {}),
+                      list(opening or []))
 
 
-def _number(x: float, unit: str) -> str:
-    """A difference as a number: shares in percentage points."""
-    x = x * 100 if unit == "%" else x
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
-
-
-def _unit(unit: str) -> str:
-    return " points" if unit == "%" else (f" {unit}" if unit else "")
-
-
-def _level(x: float | None, unit: str) -> str:
-    if x is None:
-        return "–"
-    return f"{x * 100:.1f} %" if unit == "%" else _number(x, unit) + (f" {unit}" if unit else "")
-
-
-def verdict_lines(differences: pd.DataFrame, baseline: str) -> list[str]:
-    """Plain sentences: per arm and headline measure, what changes against the
-    baseline, e.g. "five_day lowers mean wait by 4.10 min (3.20–5.00) against mon_thu: from 9.00 min
-    to 4.90 min against mon_thu." An interval that contains 0 is "no clear difference"."""
-    lines = []
-    for arm, rows in differences.groupby("arm", sort=False):
-        by_measure = rows.set_index("measure")
-        for m, (label, unit, _) in VERDICT.items():
-            if m not in by_measure.index or pd.isna(by_measure.loc[m, "ci_low"]):
-                continue
-            d = by_measure.loc[m]
-            lo, hi = float(d["ci_low"]), float(d["ci_high"])
-            levels = f"from {_level(d['baseline_mean'], unit)} to {_level(d['arm_mean'], unit)}"
-            if lo > 0 or hi < 0:
-                a, b = sorted((abs(lo), abs(hi)))
-                verb = "raises" if d["mean"] > 0 else "lowers"
-                lines.append(f"{arm} {verb} {label} by {_number(abs(d['mean']), unit)}{_unit(unit)} "
-                             f"({_number(a, unit)}–{_number(b, unit)}) against {baseline}: {levels}.")
-            else:
-                lines.append(f"{arm} makes no clear difference to {label} against {baseline} "
-                             f"({_number(lo, unit)} to {_number(hi, unit)}{_unit(unit)}): {levels}.")
-    return lines
-
-
-def compare(arms: Mapping[str, Any], progress: bool | None = None) -> Comparison:
+def compare(arms: Mapping[str, Any], progress: bool | None = None,
+            overrides: Mapping[str, Sequence[str]] | None = None) -> Comparison:
     """Simulate every arm and compare each with the first (the baseline).
 
     Args:
         arms: arm name -> a composed config, plain dicts or a ModelSpec; at least two,
             with the same ``run.seed`` and ``run.replications`` (so that replications pair).
         progress: show progress bars (default: each config's ``run.progress``).
+        overrides: arm name -> the overrides that define it (``["schedule=mon_thu"]``),
+            shown as what the arm is; None: the arms are described by their differences only.
 
     Raises:
         ConfigError: fewer than two arms, or arms whose seed or replications differ.
@@ -175,5 +164,4 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None) -> Comparison
                                   "(replications pair only with the same seed)", getattr(spec.run, key))
     results = {name: simulate(arms[name] if not isinstance(arms[name], ModelSpec) else specs[name], progress)
                for name in arms}
-    diffs = paired_differences(results)
-    return Comparison(results, diffs, verdict_lines(diffs, next(iter(results))))
+    return assess(results, describe(arms, specs, overrides), opening_hours(specs))

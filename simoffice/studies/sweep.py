@@ -6,10 +6,13 @@ multirun, the joblib launcher by default). Each job writes its own outputs in
 :meth:`SweepSummary.on_multirun_end`, which reads each job's ``summary.json`` and
 overrides and writes, in the sweep directory:
 
-- ``summary.parquet``: a row per job × measure: ``job``, ``overrides`` (the
-  job's command-line overrides, as one string), one column per swept key (its
-  value in the job), ``measure``, ``mean``, ``ci_low``, ``ci_high``, ``n``;
-- ``sweep.html``: the headline measures against each swept parameter.
+- ``summary.parquet``: a row per job × office × measure: ``job``, ``overrides``
+  (the job's command-line overrides, as one string), one column per swept key
+  (its value in the job), ``office`` ("all" for the network, then each unit of
+  ``summary.json``'s ``units``), ``measure``, ``mean``, ``ci_low``, ``ci_high``,
+  ``n``; the intervals as the jobs' ``summary.json`` give them (cut to each
+  measure's possible range);
+- ``sweep.html``: the network's headline measures against each swept parameter.
 
 Jobs whose directory holds no ``summary.json`` (a failed or interrupted job)
 are left out and counted in a log line.
@@ -33,7 +36,6 @@ from simoffice.run.pages import write_page
 from simoffice.run.resume import is_resume
 
 log = logging.getLogger(__name__)
-
 
 
 def _value(text: str) -> Any:
@@ -68,15 +70,17 @@ def collect(sweep_dir: str | os.PathLike) -> pd.DataFrame:
         if not path.exists():
             missing += 1
             continue
-        measures = json.loads(path.read_text())["measures"]
+        summary = json.loads(path.read_text())
         given = dict(o.lstrip("+~").partition("=")[::2] for o in overrides)
         params = {k: _value(given[k]) if k in given else None for k in swept}
-        for m, interval in measures.items():
-            rows.append({"job": job, "overrides": " ".join(overrides), **params, "measure": m, **interval})
+        job_row = {"job": job, "overrides": " ".join(overrides), **params}
+        for office, measures in [("all", summary["measures"]), *summary.get("units", {}).items()]:
+            for m, interval in measures.items():
+                rows.append({**job_row, "office": office, "measure": m, **interval})
     if missing:
         log.warning("sweep summary: %d of %d jobs have no summary.json (failed or interrupted) and are left out",
                     missing, len(per_job))
-    columns = ["job", "overrides", *swept, "measure", "mean", "ci_low", "ci_high", "n"]
+    columns = ["job", "overrides", *swept, "office", "measure", "mean", "ci_low", "ci_high", "n"]
     return pd.DataFrame(rows, columns=columns)
 
 
