@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: run test lint test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log calibrate-sample clean
+.PHONY: run test lint test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -37,6 +37,9 @@ same-tables: $(STAMP)  ## the same tables as BASE (a commit) at the same seed: d
 
 sample-log: $(STAMP)  ## regenerate experiments/data/sample_ticket_log.csv (a simulated queue-system log)
 	$(BIN)/python experiments/sample_log.py
+
+sample-call-log: $(STAMP)  ## regenerate experiments/data/sample_call_log.csv (a simulated ACD call log, voice response included)
+	$(BIN)/python experiments/sample_call_log.py
 
 calibrate-sample: $(STAMP)  ## calibrate configs/network/sample_office.yaml from the sample log
 	$(BIN)/simoffice-calibrate experiments/data/sample_ticket_log.csv --out configs/network/sample_office.yaml --force

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.offline
 import pytest
@@ -400,8 +401,16 @@ def test_a_call_log_adds_a_contact_centre(tmp_path):
     net = OmegaConf.to_container(OmegaConf.load(out))
     centre = net["contact_centre"]
     assert centre["desk_groups"][0]["skills"] == ["allowance"]
-    assert centre["desk_groups"][0]["staff"] == {"day": 2}
-    assert centre["shifts"]["day"]["start"] == "08:00" and centre["shifts"]["day"]["end"] == "17:00"
+    # Agents on shifts of the centre's own, from the agents' activity: every open minute has
+    # an agent, and the agent-hours are those of the truth's 2 agents 08:00–17:00 within 20 %
+    # (a quiet agent's first call comes some time after the opening).
+    staff, shifts = centre["desk_groups"][0]["staff"], centre["shifts"]
+    minutes = lambda t: int(t[:2]) * 60 + int(t[3:])  # noqa: E731
+    cover = np.zeros(1440, int)
+    for name, n in staff.items():
+        cover[minutes(shifts[name]["start"]):minutes(shifts[name]["end"])] += n
+    assert (cover[8 * 60:17 * 60] >= 1).all()
+    assert abs(cover.sum() / 60 - 2 * 9) <= 0.2 * 2 * 9
     assert net["services"]["allowance"]["phone"] == "settle" and "phone" not in net["services"]["certificate"]
     calls = read_log(tmp_path / "c.csv").frame
     waits = calls[calls["wait_ok"]]

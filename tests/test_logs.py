@@ -90,19 +90,53 @@ def test_column_names_are_matched_without_case_or_spaces(tmp_path):
 
 
 @pytest.mark.parametrize("stamp,timezone,clock", [
-    ("2026-01-12T08:15:00+03:00", None, "08:15"),          # the stamp's own wall-clock time
     ("2026-01-12T05:15:00Z", "Europe/Moscow", "08:15"),     # converted to the office's zone
+    ("2026-01-12 05:15:00+0000", "Europe/Moscow", "08:15"),
     ("2026-01-12T08:15:00+03:00", "Europe/Moscow", "08:15"),
     ("2026-01-12 08:15", "Europe/Moscow", "08:15"),         # no offset: already local
 ])
 def test_timestamps_with_or_without_a_time_zone(tmp_path, stamp, timezone, clock):
-    """An offset is dropped (wall-clock kept) or, with a time zone, converted to it."""
+    """With a time zone, a timestamp with an offset is converted to it; one without is local already."""
     rows = with_value(GOOD, 1, "issued_at", stamp)
     rows = with_value(rows, 1, "called_at", "")  # keep the row valid whatever the zone
     rows = with_value(rows, 1, "service_end", "")
     rows = with_value(rows, 1, "outcome", "reneged")
     f = read_log(write_csv(tmp_path / "log.csv", rows), timezone=timezone).frame
     assert f["issued"].iloc[0].strftime("%H:%M") == clock
+
+
+@pytest.mark.parametrize("stamp", ["2026-01-12T05:15:00Z", "2026-01-12 08:15:00+03:00", "2026-01-12T08:15+0300"])
+def test_a_timestamp_with_an_offset_needs_a_time_zone(tmp_path, stamp):
+    """A UTC export read as local time would open an office at 05:00: a timestamp with an
+    offset and no --timezone is refused at its first row, saying to pass --timezone."""
+    rows = with_value(GOOD, 2, "called_at", stamp)
+    err = refused(tmp_path, rows)
+    assert (err.column, err.row) == ("called_at", 2)
+    assert "--timezone" in err.expected and err.got == stamp
+
+
+def test_a_zone_aware_parquet_column_needs_a_time_zone(tmp_path):
+    frame = pd.DataFrame(GOOD, columns=HEADER)
+    for col in ("issued_at", "called_at", "service_end"):
+        frame[col] = pd.to_datetime(frame[col].replace("", None)).dt.tz_localize("UTC")
+    frame.to_parquet(tmp_path / "log.parquet")
+    with pytest.raises(LogError, match=r"issued_at row 1: expected a local time, or --timezone"):
+        read_log(tmp_path / "log.parquet")
+    moscow = read_log(tmp_path / "log.parquet", timezone="Europe/Moscow").frame
+    assert moscow["issued"].iloc[0] == pd.Timestamp("2026-01-12 11:05")
+
+
+def test_a_date_alone_is_midnight_not_an_offset(tmp_path):
+    """'2026-01-12' ends in '-12' but has no clock time: it is no UTC offset."""
+    rows = with_value(GOOD, 4, "issued_at", "2026-01-12")
+    assert read_log(write_csv(tmp_path / "log.csv", rows)).frame["issued"].iloc[3] == pd.Timestamp("2026-01-12")
+
+
+def test_an_unknown_time_zone_is_refused_in_one_line(tmp_path):
+    with pytest.raises(ValueError) as info:
+        read_log(write_csv(tmp_path / "log.csv", GOOD), timezone="Mars/Olympus")
+    assert str(info.value) == ("--timezone: expected an IANA time zone such as Europe/Moscow or UTC "
+                               "(got 'Mars/Olympus')")
 
 
 def test_timestamps_in_a_given_format(tmp_path):
@@ -127,14 +161,15 @@ def test_a_missing_column_is_named_with_the_columns_found(tmp_path):
 
 
 @pytest.mark.parametrize("row,column,value,expected", [
-    (3, "issued_at", "2026-13-01 08:00", "a timestamp such as 2026-01-12 08:15:00 or 2026-01-12T08:15:00+03:00"),
-    (2, "called_at", "soon", "a timestamp such as 2026-01-12 08:15:00 or 2026-01-12T08:15:00+03:00"),
+    (3, "issued_at", "2026-13-01 08:00", "a timestamp such as 2026-01-12 08:15:00 (other formats: --time-format)"),
+    (2, "called_at", "soon", "a timestamp such as 2026-01-12 08:15:00 (other formats: --time-format)"),
     (2, "service_end", "2026-01-12 08:10:00", "a time at or after called_at (2026-01-12 08:17:30)"),
     (2, "called_at", "2026-01-12 08:09:00", "a time at or after issued_at (2026-01-12 08:10:00)"),
     (3, "called_at", "2026-01-12 08:59:00", "a time at or after issued_at (2026-01-12 09:00:00)"),
-    (4, "outcome", "cancelled", "one of served, reneged, no_show, sent_away"),
+    (4, "outcome", "cancelled", "one of served, reneged, no_show, sent_away (map other codes with --outcome, "
+                                "e.g. --outcome reneged=abandoned)"),
     (2, "service", "", "a service name"),
-    (1, "issued_at", "", "a timestamp such as 2026-01-12 08:15:00 or 2026-01-12T08:15:00+03:00"),
+    (1, "issued_at", "", "a timestamp such as 2026-01-12 08:15:00 (other formats: --time-format)"),
 ], ids=["unparseable issue", "unparseable call", "service end before call", "called before issued (negative wait)",
         "reneged before issued", "unknown outcome", "no service", "no issue time"])
 def test_a_bad_value_names_the_column_and_the_first_offending_row(tmp_path, row, column, value, expected):

@@ -16,11 +16,16 @@ against observed (:mod:`simoffice.reports.calibration`) and a short summary:
 - **offices**: opening hours from the first and last arrivals of ordinary days
   (:mod:`simoffice.calibration.visits`), desk groups (desks that served the same services),
   and desks per shift of the schedule from the desks' activity
-  (:mod:`simoffice.calibration.on_duty`);
+  (:mod:`simoffice.calibration.on_duty`); each office offers the services its
+  own desks served, and its demand is its own tickets per service (tickets for a
+  service no desk of the office served are odd rows, not its demand);
 - **returns** (with client ids): the share of served needs that bring the
   client back for the same service within a week (``missing_document_prob``),
   the share of clients who reneged and came back (``return_prob``), and the
   demand counted in first visits only (:mod:`simoffice.calibration.visits`);
+- **busyness** (day-to-day variability): the over-dispersion of each office's daily
+  first-visit tickets, as the coefficient of variation of a gamma rate factor per day
+  (:mod:`simoffice.calibration.busyness`);
 - a **contact centre** from a call log (``--calls``), fitted in the same ways.
 
 The fits are collected in a :class:`~simoffice.calibration.fitted.Calibration`;
@@ -29,9 +34,10 @@ the contact centre is fitted by :mod:`simoffice.calibration.calls`, and the text
 summary comes from :mod:`simoffice.calibration.summary`.
 
 What the model cannot hold is approximated, and said so in the YAML's header
-and the README: a bundle per service (single-need bundles), one client segment,
-one arrival profile shape for every office, staff as whole desks per shift of
-the chosen schedule (default ``five_day``).
+and the README: a bundle per service (single-need bundles), one client segment's
+fits (copied to a segment per office when there are several), one arrival profile
+shape for every office, staff as whole desks per shift of the chosen schedule
+(default ``five_day``).
 """
 
 from __future__ import annotations
@@ -45,18 +51,22 @@ import pandas as pd
 
 from simoffice.calibration import arrivals, fitting, visits
 from simoffice.calibration import on_duty as duty_fit
+from simoffice.calibration.busyness import BusynessFit, daily_counts, fit_busyness
+from simoffice.calibration.call_network import calls_only_calibration
 from simoffice.calibration.calls import fit_calls
 from simoffice.calibration.fitted import Calibration, OfficeFit
 from simoffice.calibration.fitting import Fits
 from simoffice.calibration.logs import Described, Log, LogError, OddRows
 from simoffice.calibration.network_yaml import check_buildable, network_config
 from simoffice.model.timetable import parse_opening
-from simoffice.vocabulary import DAY
+from simoffice.vocabulary import DAY, WEEKDAYS
 
 __all__ = ["calibrate", "load_schedule", "PROG", "DEFAULT_SCHEDULE"]
 
 PROG = "simoffice-calibrate"
 DEFAULT_SCHEDULE = "five_day"
+# The text a config (OmegaConf) reads as a missing value: no name can be it.
+MISSING_MARK = "???"
 # Desk hours on duty that the shifts written do not cover, as a share of those
 # observed, above which the summary says so.
 UNCOVERED_SHARE = 0.05
@@ -86,13 +96,15 @@ def load_schedule(name_or_path: str, config_dir: Path | None = None) -> dict:
 # ------------------------------------------------------------------ calibration
 
 
-def calibrate(log: Log, *, name: str, bin_min: int = 60, holidays: Sequence[dt.date] = (),
+def calibrate(log: Log | None, *, name: str, bin_min: int = 60, holidays: Sequence[dt.date] = (),
               detect_holidays: bool = True, schedule: dict | None = None, schedule_name: str = DEFAULT_SCHEDULE,
-              return_window_days: int = visits.RETURN_WINDOW_DAYS, calls: Log | None = None) -> Calibration:
-    """Fit a network to a ticket log (and optionally a call log).
+              return_window_days: int = visits.RETURN_WINDOW_DAYS, calls: Log | None = None,
+              short_abandon_sec: float = 0.0) -> Calibration:
+    """Fit a network to a ticket log (and optionally a call log), or to a call log alone.
 
     Args:
-        log: a ticket log from :func:`simoffice.calibration.logs.read_log`.
+        log: a ticket log from :func:`simoffice.calibration.logs.read_log`; None: ``calls``
+            alone make a contact-centre network (:mod:`simoffice.calibration.call_network`).
         name: the network's name (the YAML file's stem).
         bin_min: width of the arrival profile's time-of-day bins (divides 1440).
         holidays: days to leave out of the profile (public holidays).
@@ -100,20 +112,32 @@ def calibrate(log: Log, *, name: str, bin_min: int = 60, holidays: Sequence[dt.d
         schedule: the schedule config whose shifts staff the desks (default ``five_day``).
         return_window_days: how soon a client must come back for a ticket to count as a return.
         calls: a call log, for a contact centre.
+        short_abandon_sec: abandoned calls that waited less than this are dropped (not calls).
 
     Raises:
         LogError: a call log given as the ticket log, or a log with nothing to fit.
         ValueError: ``bin_min`` does not divide a day.
     """
-    if log.kind != "tickets":
+    if log is not None and log.kind != "tickets":
         raise LogError("ticket_id", None, "a ticket log as LOG (a call log goes with --calls)",
                        Described(f"a call log: {log.source}"))
     if bin_min < 1 or DAY % bin_min:
         raise ValueError(f"--bin-min: expected a divisor of 1440 such as 15, 30 or 60 (got {bin_min})")
     schedule = schedule if schedule is not None else load_schedule(schedule_name)
     shifts = duty_fit.shifts_from_config(schedule["shifts"])
+    if log is None:
+        if calls is None:
+            raise ValueError("calibrate: expected a ticket log, a call log or both (got neither)")
+        cal = calls_only_calibration(calls, name=name, shifts=shifts, bin_min=bin_min, holidays=holidays,
+                                     detect_holidays=detect_holidays, short_abandon_sec=short_abandon_sec,
+                                     schedule_name=schedule_name)
+        cal.network = network_config(cal)
+        check_buildable(cal, schedule)
+        return cal
+    shifts = duty_fit.shifts_from_config(schedule["shifts"])
     notes: list[str] = []
     frame, odd = log.frame, list(log.odd)
+    _refuse_missing_marks(frame)
     counts = _counts(frame)
     tickets = frame[frame["outcome"] != "no_show"]  # the arrivals: a no-show never came
     if tickets.empty:
@@ -131,17 +155,22 @@ def calibrate(log: Log, *, name: str, bin_min: int = 60, holidays: Sequence[dt.d
     offices, outside = _fit_offices(tickets, returns, on_holiday, ordinary, period, shifts, schedule_name, notes)
     _add_odd(odd, "tickets issued outside the office's usual hours", log_rows[outside & ~on_holiday],
              "counted in the demand; the model's clients come within the opening hours")
+    _add_odd(odd, "tickets for a service no desk of their office served", log_rows[_not_offered(tickets, offices)],
+             "left out of the office's demand: the office does not offer the service in the model")
     profile = _fit_profile(tickets, offices, daily, period, bin_min, left_out, detect_holidays)
     services = sorted(tickets["service"].unique())
     service_fits, service_samples = _fit_services(frame, services, notes)
     patience, patience_sample = _patience(frame)
     if patience is None:
         notes.append("no ticket reneged: patience is left out (clients never leave the queue)")
-    call_fit = fit_calls(calls, services, notes) if calls is not None else None
+    call_fit = None if calls is None else fit_calls(
+        calls, services, notes, bin_min=bin_min, holidays=holidays, detect=detect_holidays,
+        short_abandon_sec=short_abandon_sec)
     cal = Calibration(name, log, first_day, last_day, schedule_name, shifts, profile, service_fits,
                       service_samples, patience, patience_sample, offices, returns, odd, counts, call_fit, notes)
     if counts["appointment"]:
         notes.append(f"{counts['appointment']} appointment tickets are modelled as walk-ins")
+    cal.busyness = _fit_busyness(tickets, returns, offices, profile, period)
     cal.network = network_config(cal)
     check_buildable(cal, schedule)
     return cal
@@ -210,6 +239,29 @@ def _staff_every_group(groups: list[duty_fit.DeskGroupFit], shifts: list[duty_fi
                          f"desks per shift of schedule {schedule_name!r}")
 
 
+def _refuse_missing_marks(frame: pd.DataFrame) -> None:
+    """Refuse an office or service named ``???``: a config reads that text as a missing
+    value, so it cannot stay a name (every other text can; see network_yaml).
+
+    Raises:
+        LogError: naming the column and the first such row.
+    """
+    for column in ("office", "service"):
+        hit = (frame[column] == MISSING_MARK).to_numpy()
+        if hit.any():
+            raise LogError(column, int(frame["row"].to_numpy()[hit][0]),
+                           f"a name other than {MISSING_MARK!r} (what a config reads as a missing value)",
+                           MISSING_MARK)
+
+
+def _not_offered(tickets: pd.DataFrame, offices: list[OfficeFit]) -> np.ndarray:
+    """Which tickets are for a service that no desk of their office served: the office
+    does not offer it (its clients for it are not the office's demand)."""
+    offered = {(o.name, s) for o in offices for g in o.desk_groups for s in g.services}
+    pairs = zip(tickets["office"].to_numpy(), tickets["service"].to_numpy())
+    return np.array([(o, s) not in offered for o, s in pairs], dtype=bool)
+
+
 def _fit_profile(tickets: pd.DataFrame, offices: list[OfficeFit], daily: pd.Series, period: pd.DatetimeIndex,
                  bin_min: int, left_out: dict[dt.date, str], detect: bool) -> arrivals.ArrivalFit:
     """The arrival profile, over the span of every office's opening hours."""
@@ -223,20 +275,36 @@ def _fit_profile(tickets: pd.DataFrame, offices: list[OfficeFit], daily: pd.Seri
                                  holidays=[d for d, why in left_out.items() if why == "given"], detect=detect)
 
 
+def _fit_busyness(tickets: pd.DataFrame, returns: visits.ReturnsFit, offices: list[OfficeFit],
+                  profile: arrivals.ArrivalFit, period: pd.DatetimeIndex) -> BusynessFit:
+    """The day-to-day variability of each office's first-visit tickets (the model's factor
+    scales new bundles, not returns), over the ordinary days of its open weekdays."""
+    skip = set(profile.holidays) | set(profile.after_holidays)
+    days = pd.DatetimeIndex([d for d in period if d.date() not in skip])
+    first = tickets[returns.first_visit]
+    open_weekdays = {o.name: {i for i, d in enumerate(WEEKDAYS) if o.opening_hours.get(d)} for o in offices}
+    return fit_busyness(daily_counts(first["issued"], first["office"], days, open_weekdays))
+
+
 def _fit_services(frame: pd.DataFrame, services: list[str], notes: list[str]) -> tuple[dict, dict]:
-    """Per service, the fits of its service times (minutes) and the sample; a service never
-    served gets the fit of every service's times pooled (and a note)."""
+    """Per service served in the log, the fits of its service times (minutes) and the sample;
+    a service served with no usable service time gets the fit of every service's times pooled
+    (and a note); a service never served is left out of the network (and noted)."""
     fits, samples = {}, {}
     ok = frame[frame["service_ok"]]
     pooled = ok["service_min"].to_numpy(dtype=float)
+    if pooled.size == 0:
+        raise LogError("outcome", None, "at least one served ticket with a service time", Described("none"))
+    served = set(frame.loc[frame["outcome"] == "served", "service"])
     for s in services:
+        if s not in served:
+            notes.append(f"service {s!r} was never served in the log: no desk offers it, so it is left out "
+                         "of the network (its tickets are not demand)")
+            continue
         x = ok.loc[ok["service"] == s, "service_min"].to_numpy(dtype=float)
         if x.size == 0:
-            if pooled.size == 0:
-                raise LogError("outcome", None, "at least one served ticket with a service time",
-                               Described("none"))
-            notes.append(f"service {s!r} was never served in the log: its service time is the pooled fit "
-                         "of every service")
+            notes.append(f"service {s!r} has no usable service time in the log: its service time is the "
+                         "pooled fit of every service")
             x = pooled
         samples[s] = x
         fits[s] = fitting.fit_durations(x)

@@ -16,10 +16,12 @@ import numpy as np
 from simoffice.calibration import on_duty as duty_fit
 from simoffice.calibration import visits
 from simoffice.calibration.arrivals import ArrivalFit
+from simoffice.calibration.busyness import BusynessFit
+from simoffice.calibration.call_retries import RetryFit
 from simoffice.calibration.fitting import Fits
 from simoffice.calibration.logs import Log, OddRows
 
-__all__ = ["OfficeFit", "CallCentreFit", "Calibration"]
+__all__ = ["OfficeFit", "IntervalFit", "CallCentreFit", "Calibration"]
 
 
 @dataclass
@@ -32,6 +34,37 @@ class OfficeFit:
     opening_hours: dict[str, str | None]
     desk_groups: list[duty_fit.DeskGroupFit]
     open_days: int
+
+
+@dataclass
+class IntervalFit:
+    """What an interval report (ACD half-hours) says beyond a call log's fit
+    (:mod:`simoffice.calibration.interval_report`).
+
+    Attributes:
+        interval_min: the report's interval length (minutes).
+        profile: (7, 1440 // interval_min) mean calls offered per weekday × interval
+            from 00:00, over the report's ordinary days.
+        offered, handled, abandoned: calls over the report.
+        patience_from: how patience was fitted: ``"erlang_a"`` (abandoned and ASA,
+            with Erlang A for the waits of the callers who abandoned), ``"abandon_time"``
+            (the report's mean time to abandon: exact) or ``"none"`` (nobody abandoned).
+        abandoned_share, asa_min: the report's abandoned / (handled + abandoned) and
+            average speed of answer (minutes), over the intervals the patience fit used.
+        erlang_a_abandoned_share, erlang_a_asa_min: the same from Erlang A with the
+            report's agents, handle times, offered calls and the fitted patience (a check).
+    """
+
+    interval_min: int
+    profile: np.ndarray
+    offered: int
+    handled: int
+    abandoned: int
+    patience_from: str
+    abandoned_share: float
+    asa_min: float
+    erlang_a_abandoned_share: float
+    erlang_a_asa_min: float
 
 
 @dataclass
@@ -48,6 +81,13 @@ class CallCentreFit:
     opening_hours: dict[str, str | None]
     agents: duty_fit.DeskGroupFit
     shifts: dict[str, dict]
+    # Set when the centre was fitted from an interval report instead of a call log.
+    intervals: IntervalFit | None = None
+    # From a call log: the centre's own arrival profile (queue entries), callers who call
+    # again (customer ids), and calls by outcome (calls, answered, abandoned, short abandons dropped).
+    arrivals: ArrivalFit | None = None
+    retries: RetryFit | None = None
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,4 +111,5 @@ class Calibration:
     counts: dict[str, int]
     calls: CallCentreFit | None = None
     notes: list[str] = field(default_factory=list)
+    busyness: BusynessFit | None = None  # day-to-day variability of the offices' daily arrivals
     network: dict = field(default_factory=dict)

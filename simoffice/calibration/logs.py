@@ -4,7 +4,9 @@ An office's ticketing (queue management) system exports a row per ticket: the
 client takes a ticket (``issued_at``), is called to a desk (``called_at``) and
 leaves it (``service_end``), or leaves the queue unserved (``reneged``). A
 contact centre exports a row per call: it arrives, is answered or abandoned,
-and ends. :func:`read_log` turns either export (CSV or parquet) into a
+and ends. :func:`read_log` turns either export (CSV in any common delimiter
+and encoding, Excel or parquet; its columns and outcome codes mapped onto the
+format by a :class:`~simoffice.calibration.table.ColumnMap`) into a
 :class:`Log`: a tidy frame of naive local timestamps, durations in minutes and
 the source row of every record, together with the rows that are merely odd
 (:class:`OddRows`: counted, reported, and left out only of what they would
@@ -23,11 +25,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
+
+from simoffice.calibration.table import ColumnMap, Described, LogError, apply_map, check_timezone, read_table
 
 __all__ = [
     "LogError", "Described", "OddRows", "Log", "TICKET_COLUMNS", "CALL_COLUMNS", "TICKET_OUTCOMES", "read_log",
@@ -48,50 +51,40 @@ TICKET_COLUMNS: dict[str, tuple[bool, str]] = {
     "client_id": (False, "the client's identifier, to find returns of the same client"),
 }
 CALL_COLUMNS: dict[str, tuple[bool, str]] = {
-    "call_id": (True, "the call's identifier, unique in the log"),
-    "arrived_at": (True, "when the call reached the queue (timestamp)"),
-    "answered_at": (True, "when an agent answered (empty if abandoned)"),
-    "abandoned_at": (True, "when the caller hung up unanswered (empty if answered)"),
+    "call_id": (True, "the call's identifier, unique within a day"),
+    "arrived_at": (True, "when the call joined the agents' queue (empty: straight to an agent, or never queued)"),
+    "answered_at": (True, "when an agent answered (empty if not answered)"),
+    "abandoned_at": (False, "when the caller hung up in the queue (empty if answered; or give outcome and "
+                            "queue_exit_at)"),
     "ended_at": (True, "when an answered call ended"),
-    "agent": (True, "the agent who answered (empty if abandoned)"),
-    "service": (False, "the service the call was about"),
+    "agent": (True, "the agent who answered (empty if not answered)"),
+    "service": (False, "the call type (the service the call was about)"),
+    "outcome": (False, "served (answered), abandoned, ivr (ended in the voice response) or phantom"),
+    "queue_exit_at": (False, "when the call left the queue (answered or abandoned)"),
+    "ivr_entered_at": (False, "when the call reached the voice response (IVR), before the queue"),
+    "customer_id": (False, "the caller's identifier, to find callers who call again"),
 }
+# Outcomes of a call (an ``outcome`` column is optional in a call log): answered by an agent
+# (``answered`` is read as served); abandoned in the queue; ended in the voice response (never
+# queued); phantom (not a real call). See :mod:`simoffice.calibration.call_log`.
+CALL_OUTCOMES = ("served", "abandoned", "ivr", "phantom")
 # Outcomes of a ticket: served at a desk; reneged (left the queue unserved);
 # no_show (an appointment nobody came to); sent_away (still waiting at closing).
 TICKET_OUTCOMES = ("served", "reneged", "no_show", "sent_away")
 CHANNELS = ("walk_in", "appointment")
-TIMESTAMP_EXPECTED = "a timestamp such as 2026-01-12 08:15:00 or 2026-01-12T08:15:00+03:00"
+TIMESTAMP_EXPECTED = "a timestamp such as 2026-01-12 08:15:00 (other formats: --time-format)"
+OFFSET_EXPECTED = ("a local time, or --timezone (e.g. --timezone Europe/Moscow) to convert times with a UTC "
+                   "offset to local time")
 # A served ticket called more than this long after it was issued (or on another
 # day) is odd: its wait is left out of the patience fit.
 LONG_WAIT_MIN = 12 * 60
 # A service longer than this is odd and left out of the service-time fit.
 LONG_SERVICE_MIN = 8 * 60
-_OFFSET = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)$")
-
-
-class Described(str):
-    """A description of what was found (``columns [...]``, ``an empty file``),
-    shown as it is in a message rather than quoted like a value."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-class LogError(ValueError):
-    """A log that cannot be read or is inconsistent.
-
-    Attributes:
-        column: the column (or the file, for an unreadable or empty file).
-        row: the first offending row (1 = the first record after the header), or
-            None when the problem is the header or the file itself.
-        expected: what a valid value looks like.
-        got: what was found.
-    """
-
-    def __init__(self, column: str, row: int | None, expected: str, got: Any):
-        self.column, self.row, self.expected, self.got = column, row, expected, got
-        where = column if row is None else f"{column} row {row}"
-        super().__init__(f"{where}: expected {expected} (got {got!r})")
+# A UTC offset after a clock time: 08:15Z, 08:15:00+03:00, 08:15:00.5-0500 (a date's "-12" is none).
+_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$")
+# kind -> (its columns, the outcomes --outcome may map to (None: any), the other kind's columns)
+_FORMATS = {"tickets": (TICKET_COLUMNS, TICKET_OUTCOMES, CALL_COLUMNS),
+            "calls": (CALL_COLUMNS, (*CALL_OUTCOMES, "answered"), TICKET_COLUMNS)}
 
 
 @dataclass(frozen=True)
@@ -145,65 +138,52 @@ class Log:
 
 
 def read_log(path: str | os.PathLike, kind: str | None = None, timezone: str | None = None,
-             time_format: str | None = None) -> Log:
-    """Read and check a ticket log or a call log (CSV or parquet).
+             time_format: str | None = None, *, sep: str | None = None, encoding: str | None = None,
+             column_map: ColumnMap | None = None) -> Log:
+    """Read and check a ticket log or a call log (CSV, Excel ``.xlsx`` or parquet).
 
     Args:
-        path: a ``.csv`` file (any other suffix but ``.parquet``/``.pq`` is read as CSV).
+        path: a ``.parquet``/``.pq`` file, an ``.xlsx`` workbook (its first sheet;
+            needs the ``excel`` extra) or a CSV file (any other suffix).
         kind: ``"tickets"`` or ``"calls"``; None tells them apart by the id column.
-        timezone: an IANA zone (``Europe/Moscow``): timestamps with an offset are
-            converted to its local time. Without it a timestamp's own offset is
-            dropped (its wall-clock time is kept). Timestamps without an offset
-            are local times either way.
+        timezone: an IANA zone (``Europe/Moscow``): timestamps with a UTC offset
+            (``Z``, ``+03:00``) are converted to its local time. Without it such a
+            timestamp is refused. Timestamps without an offset are local times.
         time_format: a ``strftime`` format (``%d.%m.%Y %H:%M``) for timestamps
-            that are not ISO 8601.
+            that are not ISO 8601 (for a date and a time column, of the two joined
+            by a space); default the mapping's, else ISO 8601.
+        sep, encoding: the CSV delimiter and encoding; default the mapping's, else detected.
+        column_map: which export columns and outcome codes are which
+            (:func:`simoffice.calibration.table.column_map`).
 
     Raises:
         LogError: an unreadable or empty file, a missing column, a value that
             cannot be parsed, or times out of order; the first offending row.
+        ValueError: an unknown ``timezone``, ``encoding`` or ``sep`` (one line naming the option).
     """
-    path = Path(path)
-    raw = _read_raw(path)
+    cmap = column_map or ColumnMap()
+    if timezone is not None:
+        check_timezone(timezone)
+    time_format = time_format or cmap.time_format
+    raw = read_table(path, sep=sep or cmap.sep, encoding=encoding or cmap.encoding)
     if kind is None:
-        kind = "calls" if "call_id" in raw.columns and "ticket_id" not in raw.columns else "tickets"
+        mapped = set(raw.columns) | set(cmap.columns)
+        kind = "calls" if "call_id" in mapped and "ticket_id" not in mapped else "tickets"
+    if kind not in _FORMATS:
+        raise ValueError(f"Unknown log kind {kind!r}")
+    columns, outcomes, other = _FORMATS[kind]
+    raw = apply_map(raw, cmap, columns, outcomes, other)
+    _require(raw, columns, "ticket" if kind == "tickets" else "call")
     if kind == "tickets":
-        _require(raw, TICKET_COLUMNS, "ticket")
         return _tickets(raw, str(path), timezone, time_format)
-    if kind == "calls":
-        _require(raw, CALL_COLUMNS, "call")
-        return _calls(raw, str(path), timezone, time_format)
-    raise ValueError(f"Unknown log kind {kind!r}")
-
-
-def _read_raw(path: Path) -> pd.DataFrame:
-    """The file's records with normalised column names; text as ``str`` ('' for empty)."""
-    if not path.is_file():
-        raise LogError(str(path), None, "an existing ticket log or call log file", Described("no such file"))
-    if path.stat().st_size == 0:
-        raise LogError(str(path), None, "a log with a header row and at least one record", Described("an empty file"))
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            raw = pd.read_parquet(path)
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise LogError(str(path), None, "a log with a header row and at least one record",
-                       Described("an empty file")) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise LogError(str(path), None, "a CSV file (comma-separated, UTF-8, a header row) or a parquet file",
-                       Described(first)) from None
-    raw.columns = [re.sub(r"[\s\-]+", "_", str(c).strip().lower()) for c in raw.columns]
-    if raw.empty:
-        raise LogError(str(path), None, "a log with a header row and at least one record",
-                       Described(f"a header with no records: {list(raw.columns)}"))
-    return raw.reset_index(drop=True)
+    return _calls(raw, str(path), timezone, time_format)
 
 
 def _require(raw: pd.DataFrame, columns: dict[str, tuple[bool, str]], kind: str) -> None:
     for name, (required, _) in columns.items():
         if required and name not in raw.columns:
-            raise LogError(name, None, f"a column '{name}' (a {kind} log; see README.md, 'Log formats')",
+            raise LogError(name, None, f"a column '{name}' (a {kind} log, see README.md, 'Log formats'; "
+                                       f"or --map {name}=COLUMN)",
                            Described(f"columns {list(raw.columns)}"))
 
 
@@ -227,14 +207,23 @@ def _empty_row(values: pd.Series, column: str, expected: str) -> None:
 def parse_times(raw: pd.DataFrame, column: str, timezone: str | None, time_format: str | None) -> pd.Series:
     """A timestamp column as naive local ``datetime64``; NaT where empty.
 
+    A timestamp with a UTC offset (``Z``, ``+03:00``; a zone-aware parquet
+    column) is converted to the local time of ``timezone``; without one it is
+    refused, since its wall-clock time may not be the office's (a UTC export
+    would give an office open 05:00–14:00).
+
     Raises:
-        LogError: the first value that is not a timestamp.
+        LogError: the first value that is not a timestamp, or that has an offset
+            when no ``timezone`` is given.
     """
     s = raw[column]
     if pd.api.types.is_datetime64_any_dtype(s):  # parquet: already timestamps
         if getattr(s.dt, "tz", None) is not None:
-            s = s.dt.tz_convert(timezone) if timezone else s
-            s = s.dt.tz_localize(None)
+            if not timezone:
+                present = s.notna().to_numpy()
+                row = int(np.argmax(present)) + 1 if present.any() else None
+                raise LogError(column, row, OFFSET_EXPECTED, Described(f"timestamps in the zone {s.dt.tz}"))
+            s = s.dt.tz_convert(timezone).dt.tz_localize(None)
         return s.astype("datetime64[us]")
     text = _text(raw, column)
     present = (text != "").to_numpy()
@@ -243,23 +232,17 @@ def parse_times(raw: pd.DataFrame, column: str, timezone: str | None, time_forma
         return out
     values = text[present]
     if time_format:
-        parsed = pd.to_datetime(values, format=time_format, errors="coerce")
+        parsed = pd.to_datetime(values, format=time_format, errors="coerce", utc="%z" in time_format)
+        has_offset = pd.Series("%z" in time_format, index=values.index)
     else:
         has_offset = values.str.contains(_OFFSET)
-        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-        naive = values[~has_offset]
-        if len(naive):
-            parsed[~has_offset] = pd.to_datetime(naive, format="ISO8601", errors="coerce").astype("datetime64[us]")
-        aware = values[has_offset]
-        if len(aware):
-            if timezone:
-                t = pd.to_datetime(aware, format="ISO8601", errors="coerce", utc=True)
-                parsed[has_offset] = t.dt.tz_convert(timezone).dt.tz_localize(None).astype("datetime64[us]")
-            else:  # keep each timestamp's own wall-clock time
-                stripped = aware.str.replace(_OFFSET, "", regex=True)
-                ok = pd.to_datetime(aware, format="ISO8601", errors="coerce", utc=True).notna()
-                t = pd.to_datetime(stripped, format="ISO8601", errors="coerce").where(ok)
-                parsed[has_offset] = t.astype("datetime64[us]")
+        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+    if has_offset.any() and not timezone:
+        i = int(np.flatnonzero(present)[np.argmax(has_offset.to_numpy())])
+        raise LogError(column, i + 1, OFFSET_EXPECTED, text.iloc[i])
+    if getattr(parsed.dt, "tz", None) is not None:  # UTC: local times as they are, offsets converted
+        local = parsed.dt.tz_convert(timezone) if has_offset.any() else parsed
+        parsed = local.dt.tz_localize(None).where(has_offset, parsed.dt.tz_localize(None))
     bad = parsed.isna().to_numpy()
     if bad.any():
         i = int(np.flatnonzero(present)[np.argmax(bad)])
@@ -323,7 +306,7 @@ def _ticket_frame(raw: pd.DataFrame, timezone: str | None, time_format: str | No
     outcome = _text(raw, "outcome").str.lower().str.replace(r"[\s\-]+", "_", regex=True)
     outcome = outcome.replace({"noshow": "no_show", "sentaway": "sent_away"})
     _must_be(_text(raw, "outcome"), ~outcome.isin(TICKET_OUTCOMES).to_numpy(), "outcome",
-             f"one of {', '.join(TICKET_OUTCOMES)}")
+             f"one of {', '.join(TICKET_OUTCOMES)} (map other codes with --outcome, e.g. --outcome reneged=abandoned)")
     channel = _text(raw, "channel").str.lower().str.replace(r"[\s\-]+", "_", regex=True).replace({"": "walk_in"})
     _must_be(_text(raw, "channel"), ~channel.isin(CHANNELS).to_numpy(), "channel",
              f"one of {', '.join(CHANNELS)} (or empty for walk_in)")
@@ -383,49 +366,7 @@ def _mark_odd_tickets(log: Log, frame: pd.DataFrame, keep: np.ndarray) -> None:
 
 
 def _calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format: str | None) -> Log:
-    ids = _text(raw, "call_id")
-    _empty_row(ids, "call_id", "a call id")
-    arrived = parse_times(raw, "arrived_at", timezone, time_format)
-    _must_be(arrived, arrived.isna().to_numpy(), "arrived_at", TIMESTAMP_EXPECTED)
-    answered = parse_times(raw, "answered_at", timezone, time_format)
-    abandoned = parse_times(raw, "abandoned_at", timezone, time_format)
-    ended = parse_times(raw, "ended_at", timezone, time_format)
-    both = answered.notna().to_numpy() & abandoned.notna().to_numpy()
-    _must_be(abandoned, both, "abandoned_at", "an empty value for an answered call (answered_at is set)")
-    _must_be(ended, answered.notna().to_numpy() & ended.isna().to_numpy(), "ended_at",
-             "a timestamp for an answered call")
-    _not_before(answered, arrived, "answered_at", "arrived_at")
-    _not_before(abandoned, arrived, "abandoned_at", "arrived_at")
-    _not_before(ended, answered, "ended_at", "answered_at")
-    service = _text(raw, "service") if "service" in raw.columns else None
-    has_services = service is not None and bool((service != "").any())
-    agent = _text(raw, "agent")
-    is_answered = answered.notna().to_numpy()
-    outcome = np.where(is_answered, "answered", np.where(abandoned.notna().to_numpy(), "abandoned", "unknown"))
-    frame = pd.DataFrame({
-        "row": np.arange(1, len(raw) + 1),
-        "call_id": ids.astype(str),
-        "service": (service.replace({"": "calls"}) if has_services else pd.Series("calls", index=raw.index)),
-        "arrived": arrived,
-        "answered": answered,
-        "abandoned": abandoned,
-        "ended": ended,
-        "agent": agent.replace({"": None}),
-        "outcome": outcome,
-    })
-    frame["wait_min"] = np.where(is_answered, _minutes(answered, arrived), _minutes(abandoned, arrived))
-    frame["service_min"] = np.where(is_answered, _minutes(ended, answered), np.nan)
-    log = Log("calls", source, frame, has_services=has_services)
-    keep = _duplicates(log, frame["call_id"], "call_id")
-    rows = frame["row"].to_numpy()
-    frame["service_ok"] = is_answered & keep
-    frame["wait_ok"] = (outcome != "unknown") & keep
-    neither = (outcome == "unknown") & keep
-    log.add_odd("calls neither answered nor abandoned", rows[neither], "counted as calls, left out of the fits")
-    zero = is_answered & keep & (frame["service_min"].to_numpy() <= 0)
-    log.add_odd("answered calls with a zero duration", rows[zero], "left out of the call-time fit")
-    no_agent = is_answered & keep & frame["agent"].isna().to_numpy()
-    log.add_odd("answered calls with no agent", rows[no_agent], "left out of the agents' activity")
-    frame.loc[zero, "service_ok"] = False
-    log.frame = frame[keep].reset_index(drop=True)
-    return log
+    """The checked calls (see :mod:`simoffice.calibration.call_log`)."""
+    from simoffice.calibration.call_log import read_calls  # it builds on this module's helpers
+
+    return read_calls(raw, source, timezone, time_format)

@@ -3,25 +3,31 @@
 :func:`network_config` turns a :class:`~simoffice.calibration.fitted.Calibration`
 into a network config (demand per service, one client segment, the fitted
 service times and patience, offices with their desk groups, a contact centre
-from a call log); :func:`network_yaml` writes it with a header saying where it
-comes from and what it approximates, and :func:`write_network` to a file.
+from a call log; with several offices, each office's own demand per service
+through a zone and a segment of its own, :func:`_by_office`); :func:`network_yaml`
+writes it with a header saying where it comes from and what it approximates, every
+text double-quoted and never an interpolation, and :func:`write_network` to a file.
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
+from simoffice.calibration.call_network import CALLERS, calls_only_network, contact_centre_block
 from simoffice.calibration.calls import POOLED
 from simoffice.calibration.fitted import Calibration
 from simoffice.calibration.fitting import round_significant
 from simoffice.calibration.summary import plural
 from simoffice.files import atomic_write
 
-__all__ = ["SEGMENT", "network_config", "check_buildable", "network_yaml", "write_network"]
+__all__ = ["SEGMENT", "network_config", "offered_services", "office_segment", "check_buildable", "network_yaml",
+           "config_yaml", "text_value", "one_line", "write_network"]
 
 # The one client segment of a calibrated network.
 SEGMENT = "clients"
@@ -35,48 +41,102 @@ def network_config(cal: Calibration) -> dict:
     the segment's ``phone`` weight p, chosen so that the model's calls match the
     log's: p = calls / demand of the services handled by phone.
     """
-    services = sorted(cal.service_fits)
-    tickets_per_week, calls, demand, phone_services = _demand(cal, services)
+    if not cal.offices:  # a call log alone
+        return calls_only_network(cal, SEGMENT)
+    services = offered_services(cal)
+    office_tickets = _office_tickets(cal, services)
+    tickets, calls, demand, phone_services = _demand(cal, services, office_tickets)
     total = sum(demand.values())
-    # Clients of an office who phone instead are part of its demand.
-    scale = total / tickets_per_week if tickets_per_week > 0 else 1.0
+    # Clients of an office who phone instead are part of its demand: each service's
+    # first-visit tickets there, scaled up by the service's calls.
+    office_demand = {o: {s: t * demand[s] / tickets[s] for s, t in mine.items()}
+                     for o, mine in office_tickets.items()}
     net: dict[str, Any] = {
         "name": cal.name,
         "max_visits": int(cal.returns.max_visits),
         "return_after_days": int(cal.returns.return_after_days),
         "arrival_profile": cal.arrivals.config(),
+        "busyness_cv": 0.0 if cal.busyness is None else _r(cal.busyness.cv, 2),
         "segments": {SEGMENT: _segment(cal, calls, demand, phone_services)},
         "services": {s: _service(cal, s, s in phone_services) for s in services},
         "bundles": {s: {"needs": [s], "share": _r(demand[s] / total) if total > 0 else 1.0} for s in services},
         "offices": [{"name": o.name,
-                     "bundles_per_week": _r(o.bundles_per_week * scale),
+                     "bundles_per_week": _r(sum(office_demand[o.name].values())),
                      "opening_hours": dict(o.opening_hours),
                      "desk_groups": [{"name": g.name, "skills": list(g.services), "staff": dict(g.staff)}
                                      for g in o.desk_groups]}
                     for o in cal.offices],
     }
+    if len(cal.offices) > 1:
+        _by_office(net, office_demand, demand)
     cc = cal.calls
     if cc is not None:
-        net["contact_centre"] = {
-            "opening_hours": dict(cc.opening_hours),
-            "shifts": cc.shifts,
-            "desk_groups": [{"name": "agents", "skills": phone_services, "staff": dict(cc.agents.staff)}],
-            "patience": None if cc.patience is None else cc.patience.best.config(),
-            "retry_prob": 0.0,
-        }
+        net["contact_centre"] = contact_centre_block(cc, phone_services)
     return net
 
 
-def _demand(cal: Calibration, services: list[str]) -> tuple[float, dict, dict, list[str]]:
-    """Tickets a week over every office, and per service the calls and the whole demand
-    a week (first-visit tickets and calls), and the services the contact centre handles."""
-    returns = cal.returns
-    cc = cal.calls
+def office_segment(office: str) -> str:
+    """The client segment of an office's own clients, in a network of several offices."""
+    return f"{SEGMENT} of {office}"
+
+
+def _by_office(net: dict[str, Any], office_demand: dict[str, dict[str, float]], demand: dict[str, float]) -> None:
+    """Give each office of a network of several its own demand per service.
+
+    The model draws every zone's bundles from the network's mix, reweighted by the
+    zone's segment mix; so each office becomes a zone of its own (reaching only its
+    office, with no travel) whose clients are a segment of their own (the one
+    segment's fits, copied), and each service's bundle is split over those segments
+    in proportion to the offices' demand for it. A zone's clients then need only the
+    services its office offers, in the office's own mix. The log says nothing of
+    residents: a zone's ``population`` is its demand in bundles a week, with
+    ``bundles_per_1000_per_week`` 1000.
+    """
+    per_office = {o: sum(mine.values()) for o, mine in office_demand.items()}
+    total = sum(per_office.values())
+    segment = net["segments"][SEGMENT]
+    net["bundles_per_1000_per_week"] = 1000.0
+    net["segments"] = {office_segment(o): {**copy.deepcopy(segment), "share": _r(v / total) if total > 0 else 1.0}
+                       for o, v in per_office.items()}
+    for s, bundle in net["bundles"].items():
+        mix = {office_segment(o): _r(mine[s] / demand[s]) for o, mine in office_demand.items() if mine.get(s, 0) > 0}
+        if mix:
+            bundle["segment_mix"] = mix
+    net["zones"] = {o: {"population": _r(v), "segment_mix": {office_segment(o): 1.0}, "travel_min": {o: 0.0}}
+                    for o, v in per_office.items()}
+    for office in net["offices"]:
+        del office["bundles_per_week"]
+    net["offices"] = net.pop("offices")  # after the zones
+
+
+def offered_services(cal: Calibration) -> list[str]:
+    """The services of the network: those some office's desks served (sorted)."""
+    return sorted({s for o in cal.offices for g in o.desk_groups for s in g.services} & set(cal.service_fits))
+
+
+def _office_tickets(cal: Calibration, services: list[str]) -> dict[str, dict[str, float]]:
+    """Per office, first-visit tickets a week of each service its own desks served: the
+    office's demand a week times the service's share of its first visits. Tickets for a
+    service the office's desks never served are not its demand (the office does not offer it)."""
     volume = cal.log.frame[cal.log.frame["outcome"] != "no_show"]
-    first = volume[returns.first_visit]
-    counts = first["service"].value_counts()
-    tickets_per_week = sum(o.bundles_per_week for o in cal.offices)
-    tickets = {s: tickets_per_week * float(counts.get(s, 0)) / max(len(first), 1) for s in services}
+    first = volume[cal.returns.first_visit]
+    out: dict[str, dict[str, float]] = {}
+    for o in cal.offices:
+        mine = first[(first["office"] == o.name).to_numpy()]
+        counts = mine["service"].value_counts()
+        offered = {s for g in o.desk_groups for s in g.services}
+        out[o.name] = {s: o.bundles_per_week * float(counts[s]) / len(mine)
+                       for s in services if s in offered and counts.get(s, 0) > 0}
+    return out
+
+
+def _demand(cal: Calibration, services: list[str],
+            office_tickets: dict[str, dict[str, float]]) -> tuple[dict, dict, dict, list[str]]:
+    """Per service the first-visit tickets a week over every office, the calls and the
+    whole demand a week (tickets and calls), and the services the contact centre handles."""
+    cc = cal.calls
+    tickets = {s: sum(mine.get(s, 0.0) for mine in office_tickets.values()) for s in services}
+    tickets_per_week = sum(tickets.values())
     calls = {s: 0.0 for s in services}
     phone_services: list[str] = []
     if cc is not None:
@@ -87,7 +147,7 @@ def _demand(cal: Calibration, services: list[str]) -> tuple[float, dict, dict, l
             calls = {s: cc.calls_per_week * tickets[s] / max(tickets_per_week, 1e-12) for s in services}
             phone_services = list(services)
     demand = {s: tickets[s] + calls[s] for s in services}
-    return tickets_per_week, calls, demand, phone_services
+    return tickets, calls, demand, phone_services
 
 
 def _segment(cal: Calibration, calls: dict, demand: dict, phone_services: list[str]) -> dict[str, Any]:
@@ -146,28 +206,58 @@ class _FlowMap(dict):
     """A mapping written on one line."""
 
 
+class _Text(str):
+    """Text written double-quoted."""
+
+
+# Mappings whose keys are names (from the log, or made from them), written double-quoted too.
+NAME_KEYS = frozenset({"segments", "services", "bundles", "zones", "travel_min", "segment_mix"})
+# Characters that break a line (YAML's and Unicode's) or are not printable.
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def text_value(text: str) -> str:
+    """``text`` as a config value that OmegaConf reads back unchanged: every ``${`` escaped
+    as ``\\${`` (a backslash before it doubled), so that a name such as
+    ``${oc.env:HOME}`` stays that text instead of becoming an interpolation."""
+    return re.sub(r"(\\*)\$\{", lambda m: m.group(1) * 2 + "\\${", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks and control characters shown as escapes (``\\n``),
+    so that it cannot end a comment line of the YAML and start a key."""
+    return _LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
 
+_Dumper.add_representer(_Text, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style='"'))
 _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 _Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(),
                                                                    flow_style=True))
 
 
-def _flow(x: Any, depth: int = 0) -> Any:
-    """Lists of scalars and small leaf mappings on one line, the rest in blocks."""
+def _flow(x: Any, depth: int = 0, names: bool = False) -> Any:
+    """Lists of scalars and small leaf mappings on one line, the rest in blocks; every text
+    value double-quoted and escaped (:func:`text_value`), and the keys of name mappings
+    (``names``) double-quoted. Keys are never interpolated, so they stay as they are."""
     if isinstance(x, dict):
+        items = {(_Text(k) if names and isinstance(k, str) else k): _flow(v, depth + 1, k in NAME_KEYS)
+                 for k, v in x.items()}
         leaf = all(not isinstance(v, (dict, list)) or (isinstance(v, list) and all(not isinstance(i, (dict, list))
                                                                                   for i in v))
                    for v in x.values())
         if leaf and depth >= 2 and len(x) <= 8 and not any(isinstance(v, list) for v in x.values()):
-            return _FlowMap({k: _flow(v, depth + 1) for k, v in x.items()})
-        return {k: _flow(v, depth + 1) for k, v in x.items()}
+            return _FlowMap(items)
+        return items
     if isinstance(x, list):
         if all(not isinstance(i, (dict, list)) for i in x):
-            return _Flow(x)
+            return _Flow(_flow(i, depth + 1) for i in x)
         return [_flow(i, depth + 1) for i in x]
+    if isinstance(x, str):
+        return _Text(text_value(x))
     if isinstance(x, (np.floating,)):
         return float(x)
     if isinstance(x, (np.integer,)):
@@ -186,6 +276,10 @@ def network_yaml(cal: Calibration, source: str | None = None, command: str | Non
         f"{plural(n_services, 'service')}"
         + (f", {len(cal.calls.log.frame)} calls" if cal.calls else "") + ".",
     ]
+    if not cal.offices:  # a call log alone
+        lines[1] = (f"# {len(cal.calls.log.frame)} calls, {first} to {last}, a contact centre on its own, "
+                    f"{plural(n_services, 'call type')}; its callers live at office '{CALLERS}' (never open, "
+                    "one idle desk).")
     if command:
         lines.append(f"# Regenerate: {command}")
     lines += [
@@ -193,18 +287,33 @@ def network_yaml(cal: Calibration, source: str | None = None, command: str | Non
         f"# Fitted: the arrival profile (weekday x {cal.arrivals.bin_min}-min bins, holidays left out),",
         "# service times (exponential, lognormal, gamma, Weibull: lowest AIC), patience (censored",
         "# maximum likelihood: served clients' waits are lower bounds of their patience), opening",
-        "# hours and desks on duty from the desks' activity"
+        "# hours and desks on duty from the desks' activity, day-to-day variability (busyness_cv: the",
+        "# over-dispersion of daily tickets)"
         + (", returns of the same client." if cal.returns.with_ids else "; no client ids: no returns."),
-        "# Approximations: one bundle per service (single needs), one client segment, one arrival",
+        "# Approximations: one bundle per service (single needs), one client segment's fits, one arrival",
         f"# profile for every office, staff as whole desks per shift of schedule '{cal.schedule_name}'.",
         "# Run it with design=co_located to keep the desks' observed skills (one_stop, the default",
         "# design, cross-trains every desk of an office). See README.md, \"Calibrating from a",
         "# queue-system log\"; the fits are shown in calibration.html.",
     ]
-    body = {"defaults": ["schema_network", "_self_"], **cal.network}
-    text = yaml.dump(_flow(body), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=150,
+    if len(cal.offices) > 1:
+        lines += [
+            "# Offices as they are: each office is a zone of its own (population = its bundles a week)",
+            "# whose clients, a segment of their own with the same fits, need only the services its",
+            "# desks served, in the office's own mix.",
+        ]
+    lines = [one_line(line) for line in lines]
+    return "\n".join(lines) + "\n" + config_yaml(cal.network, defaults=["schema_network", "_self_"])
+
+
+def config_yaml(config: dict[str, Any], defaults: list[str] | None = None) -> str:
+    """A config (plain dicts) as YAML text that OmegaConf reads back as it is: every text
+    value double-quoted and escaped (:func:`text_value`), the keys of name mappings
+    double-quoted; lists of scalars and small leaf mappings on one line. ``defaults``:
+    a Hydra defaults list to put first."""
+    body = {**({"defaults": _Flow(defaults)} if defaults is not None else {}), **_flow(config)}
+    return yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=150,
                      default_flow_style=False)
-    return "\n".join(lines) + "\n" + text
 
 
 def write_network(cal: Calibration, path: str | Path, force: bool = False, source: str | None = None,

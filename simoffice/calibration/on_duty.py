@@ -166,10 +166,11 @@ def scheduled(staff: dict[str, int], shifts: list[ShiftDef]) -> np.ndarray:
 
 def group_name(desks: list[str], taken: set[str], fallback: str) -> str:
     """The desks' common name without their numbers ("family desks 1", "family desks 2"
-    -> "family desks"), else ``fallback``; never one in ``taken``."""
+    -> "family desks"), else ``fallback``; never one in ``taken``, nor ``???`` (what a
+    config reads as a missing value)."""
     stems = {re.sub(r"[\s_\-#.:/]*\d+$", "", d).strip() for d in desks}
     name = stems.pop() if len(stems) == 1 else ""
-    if not name or name in taken:
+    if not name or name == "???" or name in taken:
         name = fallback
     k = 2
     base = name

@@ -85,7 +85,8 @@ def ticket_log_from_results(results: Any, replication: int = 0, window: bool = T
 
 def call_log_from_results(results: Any, replication: int = 0, window: bool = True) -> pd.DataFrame:
     """The contact centre's calls of one replication in the call-log format
-    (answered = served, abandoned = reneged; calls still open at the end are left out)."""
+    (answered = served, abandoned = reneged; calls still open at the end are left out).
+    ``customer_id`` is the bundle: a caller's calls for one need, retries included."""
     rows = _rows(results, replication, window, ("phone",))
     outcome = rows["outcome"].astype(str)
     rows = rows[outcome.isin(["served", "reneged"]).to_numpy()].reset_index(drop=True)
@@ -98,6 +99,7 @@ def call_log_from_results(results: Any, replication: int = 0, window: bool = Tru
         "ended_at": _timestamps(results, np.where(answered, rows["end_min"], np.nan)),
         "agent": _desk_labels(rows),
         "service": rows["service"].astype(str),
+        "customer_id": [f"C{b:06d}" for b in rows["bundle"]],
     })
 
 

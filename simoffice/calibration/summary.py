@@ -1,13 +1,22 @@
-"""The text summary a calibration prints: data, holidays, fits with their AIC and KS, offices, odd rows."""
+"""The text a calibration prints: the summary (data, holidays, fits with their AIC, KS and
+the records behind them, offices, odd rows, fits from few data) and the table of the model
+against the log (:func:`format_check`)."""
 
 from __future__ import annotations
 
 import math
 
-from simoffice.calibration.fitted import Calibration
-from simoffice.vocabulary import hhmm
+import numpy as np
 
-__all__ = ["format_summary", "plural"]
+from simoffice.calibration.fitted import Calibration
+from simoffice.calibration.log_measures import LABELS
+from simoffice.calibration.sample_sizes import small_fits
+from simoffice.calibration.validation import LogCheck
+from simoffice.vocabulary import WEEKDAY_NAMES, hhmm
+
+__all__ = ["format_summary", "format_check", "plural"]
+# The furthest-outside weekday × hour values the check's table lists.
+WORST_SHOWN = 5
 
 
 def plural(n: int, word: str) -> str:
@@ -32,8 +41,9 @@ def format_summary(cal: Calibration) -> str:
                    + "; and the first day after each, which takes its clients too: "
                    + ", ".join(str(d) for d in cal.arrivals.after_holidays))
     a = cal.arrivals
+    days = ", ".join(f"{WEEKDAY_NAMES[d]} {a.days[d]}" for d in range(7) if a.rates[d].sum() > 0)
     out.append(f"Arrival profile: {a.bin_min}-min bins from {hhmm(a.start_min)}, "
-               f"{a.per_week:.1f} tickets in an ordinary week")
+               f"{a.per_week:.1f} tickets in an ordinary week (ordinary days: {days})")
     head = f"\n{'service time (min)':<28} {'chosen':<12} {'mean':>7} {'cv':>6} {'n':>6} {'KS':>6}   AIC of each"
     out.append(head)
     for s, fits in cal.service_fits.items():
@@ -60,7 +70,8 @@ def format_summary(cal: Calibration) -> str:
     out.append(f"\nOffices (desks per shift of schedule '{cal.schedule_name}'):")
     for o in cal.offices:
         days = [f"{d} {h}" for d, h in o.opening_hours.items() if h]
-        out.append(f"  {o.name}: {o.bundles_per_week:.1f} bundles a week; open {', '.join(days)}")
+        out.append(f"  {o.name}: {o.bundles_per_week:.1f} bundles a week; open {', '.join(days)} "
+                   f"(from {plural(o.open_days, 'ordinary open day')})")
         for g in o.desk_groups:
             staff = ", ".join(f"{k} {v}" for k, v in g.staff.items())
             out.append(f"    {g.name} ({plural(len(g.desks), 'desk')}: {', '.join(g.services)}): {staff}; "
@@ -78,4 +89,63 @@ def format_summary(cal: Calibration) -> str:
     if cal.notes:
         out.append("\nNotes:")
         out += [f"  {n}" for n in cal.notes]
+    small = small_fits(cal)
+    if small:
+        out.append(f"\nWarning: {plural(len(small), 'fit')} from fewer records than the documented minimum "
+                   "(README.md, 'Sample sizes'); treat these values as rough:")
+        out += [f"  {f.describe()}" for f in small]
     return "\n".join(out)
+
+
+def _value(measure: str, x: float) -> str:
+    if x is None or not math.isfinite(x):
+        return "—"
+    if measure in ("service_level", "abandonment_rate", "utilisation"):
+        return f"{100 * x:.1f} %"
+    return f"{x:.1f}" if measure == "arrivals" else f"{x:.2f}"
+
+
+def _range(measure: str, lo: float, hi: float) -> str:
+    return "—" if not (math.isfinite(lo) and math.isfinite(hi)) else f"{_value(measure, lo)}–{_value(measure, hi)}"
+
+
+def format_check(check: LogCheck) -> str:
+    """The model against the log as a text table: per unit, each measure observed, the
+    replications' mean with its confidence interval, the prediction interval for one log
+    and the verdict; then how many weekday × hour values fall outside their prediction
+    interval, and the furthest ones."""
+    pct = f"{100 * check.level:.0f} %"
+    head = (f"\nThe model against the log ({check.first_day} to {check.last_day}, {check.replications} "
+            f"replications, seed {check.seed}; service level: waited at most {check.target_min:g} min"
+            + (f", calls {60 * check.call_target_min:g} s" if check.call_target_min is not None else "")
+            + "; arrivals a week):")
+    out = [head, f"{'unit':<24} {'measure':<16} {'observed':>9} {'n':>7} {'simulated':>9} "
+                 f"{pct + ' CI':>17} {pct + ' prediction':>17}  verdict"]
+    for r in check.units.itertuples(index=False):
+        out.append(f"{str(r.unit)[:24]:<24} {LABELS[r.measure]:<16} {_value(r.measure, r.observed):>9} "
+                   f"{r.n:>7.0f} {_value(r.measure, r.simulated):>9} "
+                   f"{_range(r.measure, r.ci_low, r.ci_high):>17} {_range(r.measure, r.low, r.high):>17}  "
+                   f"{r.verdict}")
+    outside, judged = check.outside("hours")
+    few = int((check.hours["verdict"] == "few data").sum())
+    out.append(f"By weekday × hour (offices pooled; arrivals a day): {outside} of {judged} values outside their "
+               f"{pct} prediction interval (about {100 - 100 * check.level:.0f} % expected by chance); "
+               f"{few} from too few records not judged.")
+    worst = _furthest(check)
+    if len(worst):
+        out.append("  furthest outside: " + "; ".join(
+            f"{r.unit} {WEEKDAY_NAMES[r.weekday]} {r.hour:02d}:00 {LABELS[r.measure]} "
+            f"{_value(r.measure, r.observed)} ({_range(r.measure, r.low, r.high)})"
+            for r in worst.itertuples(index=False)))
+    out.append("(Utilisation as the log shows it: service time over each desk's first call to last end of a day.)")
+    return "\n".join(out)
+
+
+def _furthest(check: LogCheck):
+    """The weekday × hour values furthest outside their prediction interval, in widths of it."""
+    h = check.hours[check.hours["verdict"] == "outside"]
+    if h.empty:
+        return h
+    width = np.maximum((h["high"] - h["low"]).to_numpy(), 1e-9)
+    gap = np.maximum(h["low"] - h["observed"], h["observed"] - h["high"]).to_numpy() / width
+    return h.iloc[np.argsort(-gap, kind="stable")[:WORST_SHOWN]]

@@ -240,6 +240,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
         bundles=(Bundle("single", (0,), 1.0, (1.0,)),),
         offices=(office,),
         profile=ArrivalProfile.constant(),
+        busyness_cv=0.0,  # Poisson arrivals
         schedule=Schedule("always_open", (always,), frozenset(), "serve_waiting"),
         design=design,
         run=run,

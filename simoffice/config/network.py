@@ -76,6 +76,7 @@ def explicit(net: NetworkConfig, schedule: Schedule, default_hours: tuple, desig
         bundles=bundles,
         offices=tuple(units),
         profile=catalogue.profile(net.arrival_profile),
+        busyness_cv=number(net.busyness_cv, "network.busyness_cv", 0),
         schedule=schedule,
         design=design,
         run=run,

@@ -308,11 +308,18 @@ class ProfileConfig:
 @dataclass
 class CatalogueConfig:
     """What clients need and how they behave: the part of a network written out
-    in full both in an explicit network and in a synthetic one."""
+    in full both in an explicit network and in a synthetic one.
+
+    ``busyness_cv``: real daily volumes vary more than Poisson. Each day, each
+    zone's arrival rate is multiplied by a factor of its own, gamma with mean 1
+    and this coefficient of variation, so that a day's count with mean m has
+    variance m + busyness_cv² m² (0: no factor, arrivals are Poisson).
+    """
 
     max_visits: int = 6
     return_after_days: int = 1
     arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
+    busyness_cv: float = 0.0  # day-to-day variability: CV of a day's rate factor (0: Poisson arrivals)
     segments: Dict[str, SegmentConfig] = MISSING
     services: Dict[str, ServiceConfig] = MISSING
     bundles: Dict[str, BundleConfig] = MISSING

@@ -7,7 +7,9 @@ turns them into values by inversion. Two runs with the same seed therefore see
 the same clients — arrival times, segments, bundles, patience, service times —
 whatever their schedules or designs, and a change to one attribute (a
 service-time distribution, patience, the visit limit) leaves the others' draws
-as they were (common random numbers).
+as they were (common random numbers). A day's busyness (a rate factor per
+zone and day, :meth:`ClientFactory.busyness`) comes from its own stream too:
+two runs with the same seed see the same busy days.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 from simoffice.engine.streams import Streams
 from simoffice.model.channels import CHANNEL_TABLE
 from simoffice.model.spec import ModelSpec
-from simoffice.vocabulary import WEEK
+from simoffice.vocabulary import DAY, WEEK
 
 NAN = float("nan")
 # The draws behind a channel's patience (its ``patience`` field in the channel table).
@@ -181,6 +183,17 @@ class ClientFactory:
             "retry": spec.phone is not None,
         }
 
+    def busyness(self, w: int) -> np.ndarray | None:
+        """The zone's rate factor of each day of week ``w``: gamma with mean 1 and
+        coefficient of variation ``spec.busyness_cv`` (shape 1/cv², scale cv²), from
+        the zone's own ``busyness`` stream; None when the cv is 0 (Poisson arrivals,
+        and no draw, so that the other streams are as they would be without it)."""
+        cv = self.spec.busyness_cv
+        if cv <= 0:
+            return None
+        days = WEEK // DAY
+        return self.stream("busyness", w).gamma(1.0 / cv**2, cv**2, days)
+
     def uniforms(self, source: str, w: int, shape) -> np.ndarray:
         return self.stream(source, w).random(shape)
 
@@ -188,7 +201,7 @@ class ClientFactory:
         """The zone's clients created in week ``w``, in order of creation."""
         spec = self.spec
         times = spec.profile.sample(self.stream("arrivals", w), spec.zones[self.z].bundles_per_week,
-                                    spec.run.start_weekday, w * WEEK, (w + 1) * WEEK)
+                                    spec.run.start_weekday, w * WEEK, (w + 1) * WEEK, self.busyness(w))
         n = len(times)
         btype = np.minimum(np.searchsorted(self.bundle_cdf, self.uniforms("bundle", w, n), side="right"),
                            len(spec.bundles) - 1)

@@ -5,7 +5,8 @@ bins, 1 to 1440 minutes wide), normalised so that the whole week sums to 1.
 An office's ``bundles_per_week`` times the shape is its arrival rate, and
 arrivals are a non-homogeneous Poisson process with that rate: the number of
 arrivals in a bin is Poisson with the bin's mean, and they fall uniformly
-within it.
+within it. A day's rate may be multiplied by a factor of its own (the day's
+busyness, drawn by the engine): arrivals are then Poisson given the factors.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class ArrivalProfile:
         return per_week * self.weights / self.bin_min
 
     def sample(
-        self, rng: np.random.Generator, per_week: float, start_weekday: int, t0: float, t1: float
+        self, rng: np.random.Generator, per_week: float, start_weekday: int, t0: float, t1: float,
+        day_factors: np.ndarray | None = None,
     ) -> np.ndarray:
         """Sorted arrival times (minutes) in [t0, t1), both multiples of a day.
 
@@ -50,11 +52,16 @@ class ArrivalProfile:
             rng: the arrival stream's generator.
             per_week: expected arrivals in a week.
             start_weekday: weekday of simulated day 0 (0 = Monday).
+            day_factors: one rate factor per day of [t0, t1) (the days' busyness,
+                mean 1), multiplying every bin of its day; None: none (the
+                Poisson process above).
         """
         d0, d1 = int(t0 // DAY), int(t1 // DAY)
         days = np.arange(d0, d1)
         wd = (start_weekday + days) % 7
         means = per_week * self.weights[wd]  # (n_days, bins)
+        if day_factors is not None:
+            means = means * np.asarray(day_factors, dtype=float)[:, None]
         counts = rng.poisson(means).ravel()
         n = int(counts.sum())
         bins_per_day = self.weights.shape[1]

@@ -295,6 +295,7 @@ class ModelSpec:
     bundles: tuple[Bundle, ...]
     offices: tuple[Office, ...]
     profile: ArrivalProfile
+    busyness_cv: float  # CV of a day's rate factor per zone (gamma, mean 1); 0: Poisson arrivals
     schedule: Schedule
     design: Design
     run: Run

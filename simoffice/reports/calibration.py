@@ -11,7 +11,13 @@ and what was left out (holidays, odd rows), then a figure per fit —
 - patience: the Kaplan–Meier survival curve of the waits (with Greenwood's
   95 % band) against the fitted survival functions;
 - desks: the mean desks on duty per quarter hour against the desks the shifts
-  written to the config put on duty.
+  written to the config put on duty;
+
+and, from :mod:`simoffice.reports.calibration_check`, the records behind every fit
+(those below the documented minimum flagged) and, when the command simulated the
+written network, the model against the log: observed against simulated arrivals,
+mean wait, service level, abandonment and utilisation per office and by weekday ×
+hour, with intervals over the replications.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from plotly.subplots import make_subplots
 
 from simoffice.calibration import fitting
 from simoffice.calibration import on_duty as duty_fit
+from simoffice.reports.calibration_check import check_figures, check_section, sample_sizes_section
 from simoffice.reports.kit import esc, figure_divs, page, section, table, write_html
 from simoffice.vocabulary import WEEKDAY_NAMES, hhmm
 
@@ -239,8 +246,8 @@ def _offices_section(cal: Any) -> str:
                    _table(["office", *WEEKDAY_NAMES], hours))
 
 
-def _figures(cal: Any) -> list[tuple[str, go.Figure]]:
-    figures = [("cal-arrivals", _arrivals_figure(cal)), ("cal-daily", _daily_figure(cal)),
+def _figures(cal: Any, check: Any = None) -> list[tuple[str, go.Figure]]:
+    figures = [*check_figures(check), ("cal-arrivals", _arrivals_figure(cal)), ("cal-daily", _daily_figure(cal)),
                ("cal-service", _service_figure(cal)),
                ("cal-patience", _patience_figure(*cal.patience_sample, cal.patience)),
                ("cal-desks", _desks_figure(cal))]
@@ -251,27 +258,31 @@ def _figures(cal: Any) -> list[tuple[str, go.Figure]]:
     return figures
 
 
-def build_calibration_html(cal: Any) -> str:
-    """The calibration page as one self-contained HTML string."""
+def build_calibration_html(cal: Any, check: Any = None) -> str:
+    """The calibration page as one self-contained HTML string; ``check``, a
+    :class:`~simoffice.calibration.validation.LogCheck`, adds the model against the log."""
     c = cal.counts
     subtitle = (f'From {esc(cal.log.source)}: {c["tickets"]} tickets, {cal.first_day} to '
                 f'{cal.last_day}; {c["served"]} served, {c["reneged"]} reneged, {c["sent_away"]} sent away, '
                 f'{c["no_show"]} no-shows. Client ids: {"yes" if cal.returns.with_ids else "no"}.')
     body = [
         _data_section(cal),
+        check_section(check),
+        sample_sizes_section(cal),
         section("Service times",
                 '<p class="note">Maximum-likelihood fits; the lowest AIC is chosen. KS is the largest gap '
                 "between the fitted and the observed distribution function.</p>", _fits_table(cal.service_fits)),
         _patience_section(cal),
         _returns_section(cal),
         _offices_section(cal),
-        section("Figures", *figure_divs(_figures(cal))),
+        section("Figures", *figure_divs(_figures(cal, check))),
     ]
     footer = ("simoffice-calibrate · fitted values are written to the network config; "
               "see README.md, “Calibrating from a queue-system log”, for the method and its limits")
     return page(f"Calibration: {cal.name}", body, footer, subtitle)
 
 
-def write_calibration_report(cal: Any, path: str | os.PathLike) -> Path:
-    """Write the calibration page atomically and return its path."""
-    return write_html(build_calibration_html(cal), path)
+def write_calibration_report(cal: Any, path: str | os.PathLike, check: Any = None) -> Path:
+    """Write the calibration page (with ``check``, the model against the log) atomically
+    and return its path."""
+    return write_html(build_calibration_html(cal, check), path)
