@@ -31,10 +31,17 @@ def _fmt(x: float, digits: int = 2) -> str:
 def format_summary(cal: Calibration) -> str:
     """A short text summary: data, holidays, fits with their AIC and KS, offices, odd rows."""
     c = cal.counts
-    out = [
-        f"{c['tickets']} tickets, {cal.first_day} to {cal.last_day}: {c['served']} served, {c['reneged']} reneged, "
-        f"{c['sent_away']} sent away, {c['no_show']} no-shows; client ids: {'yes' if cal.returns.with_ids else 'no'}",
-    ]
+    calls_only = cal.log.kind == "calls"  # a call log alone: its records are calls, not tickets
+    if calls_only:
+        outcome = cal.log.frame["outcome"]
+        out = [f"{len(outcome)} calls, {cal.first_day} to {cal.last_day}: {int((outcome == 'answered').sum())} "
+               f"answered, {int((outcome == 'abandoned').sum())} abandoned"]
+    else:
+        out = [
+            f"{c['tickets']} tickets, {cal.first_day} to {cal.last_day}: {c['served']} served, {c['reneged']} "
+            f"reneged, {c['sent_away']} sent away, {c['no_show']} no-shows; client ids: "
+            f"{'yes' if cal.returns.with_ids else 'no'}",
+        ]
     if cal.arrivals.holidays:
         out.append("Holidays left out of the profile: "
                    + ", ".join(f"{d} ({why})" for d, why in cal.arrivals.holidays.items())
@@ -43,7 +50,7 @@ def format_summary(cal: Calibration) -> str:
     a = cal.arrivals
     days = ", ".join(f"{WEEKDAY_NAMES[d]} {a.days[d]}" for d in range(7) if a.rates[d].sum() > 0)
     out.append(f"Arrival profile: {a.bin_min}-min bins from {hhmm(a.start_min)}, "
-               f"{a.per_week:.1f} tickets in an ordinary week (ordinary days: {days})")
+               f"{a.per_week:.1f} {'calls' if calls_only else 'tickets'} in an ordinary week (ordinary days: {days})")
     head = f"\n{'service time (min)':<28} {'chosen':<12} {'mean':>7} {'cv':>6} {'n':>6} {'KS':>6}   AIC of each"
     out.append(head)
     for s, fits in cal.service_fits.items():
@@ -64,10 +71,11 @@ def format_summary(cal: Calibration) -> str:
         out.append(f"\nReturns within {r.window_days} days: missing_document_prob {shares}; "
                    f"return_prob {r.return_prob[0]:.3f} (n={r.return_prob[1]}); "
                    f"return_after_days {r.return_after_days}")
-    else:
+    elif not calls_only:  # a call log's retries come from its customer ids (the contact centre's line)
         out.append("\nNo client ids: returns cannot be told from new clients (missing_document_prob 0, "
                    "return_prob 0; every ticket counts as demand)")
-    out.append(f"\nOffices (desks per shift of schedule '{cal.schedule_name}'):")
+    out.append("\nContact centre (agents on shifts of its own):" if calls_only
+               else f"\nOffices (desks per shift of schedule '{cal.schedule_name}'):")
     for o in cal.offices:
         days = [f"{d} {h}" for d, h in o.opening_hours.items() if h]
         out.append(f"  {o.name}: {o.bundles_per_week:.1f} bundles a week; open {', '.join(days)} "
