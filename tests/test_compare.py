@@ -211,3 +211,27 @@ def test_experiment_schedule_comparison_is_one_command(tmp_path):
     assert {r["verdict"] for r in doc["headline"]} <= {"better", "worse", "no clear difference", "higher", "lower"}
     assert doc["summary"]["headline"]["five_day"] == doc["verdicts"][0]
     assert set(doc["breakdowns"]) >= {"unit", "weekday"}
+
+
+@pytest.mark.parametrize("name", ["../../escaped_arm", "/tmp/earlier_run", "a/b", "..", ".hidden", "-x", "",
+                                  "x" * 101, "${oc.env:HOME}"])
+def test_an_arm_name_that_is_not_a_plain_folder_name_is_refused_before_anything_runs(name, tmp_path):
+    """An arm's outputs go to a folder of its name inside the run directory: a path, '..',
+    a hidden or over-long name is refused in one line, by compare and by save alike."""
+    with pytest.raises(ConfigError) as err:
+        compare({"base": arms(base=[])["base"], name: arms(base=[])["base"]}, progress=False)
+    assert err.value.key == "compare.arms" and "\n" not in str(err.value)
+    res = simoffice.simulate(arms(base=[])["base"], progress=False)
+    with pytest.raises(ConfigError):
+        assess({"base": res, name: res}).save(tmp_path / "cmp")
+    assert not (tmp_path / "cmp").exists() and not any(tmp_path.parent.glob("escaped_arm"))
+
+
+def test_staffed_config_names_must_be_plain_file_names():
+    from simoffice.studies.staffing import staffing_params
+
+    for bad in ("../x", "a/b", ".."):
+        with pytest.raises(ConfigError) as err:
+            staffing_params({"network_name": bad})
+        assert err.value.key == "staffing.network_name"
+    assert staffing_params({"network_name": "regional_staffed.v2"}).network_name == "regional_staffed.v2"

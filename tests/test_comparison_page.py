@@ -244,7 +244,9 @@ def test_names_from_configs_are_escaped():
     cfg.network.offices[0].name = EVIL
     other = simoffice.compose(*SMALL, "run.replications=2", "schedule=five_day")
     other.network.offices[0].name = EVIL
-    cmp = compare({EVIL: cfg, "five_day": other}, progress=False, overrides={EVIL: [f"x={EVIL}"], "five_day": []})
+    # Arm names must be plain folder names; an office's name and an arm's override are free text.
+    cmp = compare({"mon_thu": cfg, "five_day": other}, progress=False,
+                  overrides={"mon_thu": [f"x={EVIL}"], "five_day": []})
     page = build_comparison_html(cmp)
     assert EVIL not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -120,7 +120,7 @@ def test_an_interval_clearly_misses_only_when_its_whole_interval_is_on_the_wrong
     ("service_level", 1.5, "a share in (0, 1)"),
     ("method", "magic", "one of ['offered_load', 'per_interval']"),
     ("max_rounds", 0, "an integer >= 1"),
-    ("network_name", "../x", "a file name"),
+    ("network_name", "../x", "a name of letters"),
 ])
 def test_staffing_settings_are_checked_and_named(key, value, expected):
     with pytest.raises(ConfigError, match=re.escape(f"staffing.{key}: expected {expected}")) as err:

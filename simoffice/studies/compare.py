@@ -23,7 +23,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from simoffice.errors import ConfigError
-from simoffice.files import atomic_write
+from simoffice.files import atomic_write, file_name
 from simoffice.measures import metrics
 from simoffice.run.pages import write_page
 from simoffice.run.results import Results, jsonable
@@ -72,6 +72,8 @@ class Comparison:
         """Each arm's outputs in ``out_dir/<arm>/``, and ``comparison.parquet``,
         ``comparison.json`` and ``comparison.html`` in ``out_dir`` (each written atomically)."""
         out = Path(out_dir)
+        for name in self.arms:
+            file_name(name, "compare.arms")
         out.mkdir(parents=True, exist_ok=True)
         for name, res in self.arms.items():
             res.save(out / name)
@@ -147,7 +149,8 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None,
             shown as what the arm is; None: the arms are described by their differences only.
 
     Raises:
-        ConfigError: fewer than two arms, or arms whose seed or replications differ.
+        ConfigError: fewer than two arms, an arm name that cannot name a folder (a path,
+            ``..``), or arms whose seed or replications differ.
     """
     from simoffice.config.build import build_spec
     from simoffice.model.spec import ModelSpec
@@ -155,6 +158,8 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None,
 
     if len(arms) < 2:
         raise ConfigError("compare.arms", "at least two arms", list(arms))
+    for name in arms:
+        file_name(name, "compare.arms")  # each arm's outputs go to a folder of its name
     specs = {name: cfg if isinstance(cfg, ModelSpec) else build_spec(cfg) for name, cfg in arms.items()}
     first = next(iter(specs.values())).run
     for name, spec in specs.items():

@@ -56,7 +56,7 @@ from simoffice.config.roster import roster_rules
 from simoffice.config.schema import RunConfig, StaffingConfig
 from simoffice.config.strict import section
 from simoffice.errors import ConfigError
-from simoffice.files import atomic_write
+from simoffice.files import atomic_write, file_name
 from simoffice.measures.intervals import t_interval
 from simoffice.measures.requirements import TARGET_KINDS, Target, requirements
 from simoffice.model.spec import ModelSpec
@@ -81,7 +81,6 @@ from simoffice.version import __version__
 
 __all__ = ["StaffingParams", "StaffingSearch", "search_staffing", "staffing_params"]
 
-NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 METHODS = ("offered_load", "per_interval")
 # Override keys the staffed run does not carry: the search's own, and the network and
 # schedule it replaces with the staffed configs (their overrides are written into them).
@@ -129,9 +128,8 @@ def staffing_params(s: Mapping[str, Any] | None) -> StaffingParams:
         raise ConfigError("staffing.asa_min", "a positive number of minutes", asa)
     occupancy = None if s.max_occupancy is None else _share(s.max_occupancy, "staffing.max_occupancy")
     for key in ("network_name", "schedule_name"):
-        value = getattr(s, key)
-        if value is not None and (not isinstance(value, str) or not NAME.match(value)):
-            raise ConfigError(f"staffing.{key}", "a file name of letters, digits, '_', '.' or '-', or null", value)
+        if getattr(s, key) is not None:
+            file_name(getattr(s, key), f"staffing.{key}")
     return StaffingParams(
         target=one_of(s.target, "staffing.target", TARGET_KINDS),
         service_level=_share(s.service_level, "staffing.service_level"),
