@@ -65,7 +65,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, start: str) -> No
 # ---------------------------------------------------------------- a known office
 
 
-def truth(replications: int = 1, seed: int = 11) -> dict:
+def truth(replications: int = 1, seed: int = 11, certificate_mean: float = 12.0) -> dict:
     """One office open Mon–Fri 08:00–17:00 (schedule five_day: shifts full and peak, two holidays
     in the log's weeks), two single-need services, exponential patience, returns."""
     return {
@@ -78,7 +78,8 @@ def truth(replications: int = 1, seed: int = 11) -> dict:
             "segments": {"clients": {"share": 1.0, "patience": {"dist": "exponential", "mean": 30.0},
                                      "return_prob": 0.6, "informed_share": 1.0, "channels": {"walk_in": 1.0}}},
             "services": {
-                "certificate": {"skill": "cert", "service_time": {"dist": "lognormal", "mean": 12.0, "cv": 0.8},
+                "certificate": {"skill": "cert", "service_time": {"dist": "lognormal", "mean": certificate_mean,
+                                                                 "cv": 0.8},
                                 "missing_document_prob": 0.10},
                 "allowance": {"skill": "allow", "service_time": {"dist": "exponential", "mean": 8.0},
                               "missing_document_prob": 0.05},

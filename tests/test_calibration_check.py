@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from test_calibrate import truth
 
 import simoffice
 from simoffice.calibration.calibrate import calibrate, load_schedule
@@ -101,28 +102,10 @@ def test_the_prediction_interval_is_for_one_more_log_and_shares_are_judged_with_
 
 
 def office(service_mean: float = 12.0) -> dict:
-    """One office open Mon–Fri 08:00–17:00 (schedule five_day, its holiday of 23 February in the
-    log's weeks), two single-need services, exponential patience, returns."""
-    return {
-        "kind": "explicit", "name": "truth", "max_visits": 6, "return_after_days": 1,
-        "arrival_profile": {"bin_min": 60, "start": "08:00",
-                            "time_of_day": [0.9, 1.3, 1.3, 1.2, 0.7, 0.9, 1.1, 1.0, 0.6],
-                            "weekdays": {"mon": 1.25, "tue": 1.05, "wed": 1.0, "thu": 0.95, "fri": 0.85,
-                                         "sat": 0, "sun": 0}},
-        "segments": {"clients": {"share": 1.0, "patience": {"dist": "exponential", "mean": 30.0},
-                                 "return_prob": 0.6, "informed_share": 1.0, "channels": {"walk_in": 1.0}}},
-        "services": {
-            "certificate": {"skill": "cert", "service_time": {"dist": "lognormal", "mean": service_mean, "cv": 0.8},
-                            "missing_document_prob": 0.10},
-            "allowance": {"skill": "allow", "service_time": {"dist": "exponential", "mean": 8.0},
-                          "missing_document_prob": 0.05},
-        },
-        "bundles": {"certificate": {"needs": ["certificate"], "share": 0.45},
-                    "allowance": {"needs": ["allowance"], "share": 0.55}},
-        "offices": [{"name": "Office", "bundles_per_week": 520.0, "desk_groups": [
-            {"name": "general desks", "skills": ["cert", "allow"], "staff": {"full": 2, "peak": 1}},
-            {"name": "allowance desks", "skills": ["allow"], "staff": {"full": 1}}]}],
-    }
+    """The office of test_calibrate's ``truth``: open Mon–Fri 08:00–17:00 (schedule five_day,
+    its holiday of 23 February in the log's weeks), two single-need services, exponential
+    patience, returns; certificates take ``service_mean`` minutes on average."""
+    return truth(certificate_mean=service_mean)["network"]
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simoffice.engine.recorder import CLOSED, NO_SHOW, RENEGED, SETTLED
-from simoffice.model.channels import ONLINE
+from simoffice.engine.recorder import RENEGED, SETTLED
+from simoffice.measures.tally import queued
 from simoffice.model.spec import ModelSpec
 from simoffice.model.standards import EXPERT_CENTRE
 from simoffice.vocabulary import DAY
@@ -78,10 +78,10 @@ class StandardsTally:
         arrival = c["arrival_min"]
         inw = (arrival >= w0) & (arrival < w1)
         out, channel, office = c["outcome"][inw], c["channel"][inw], c["office"][inw]
-        queued = (out != CLOSED) & (out != NO_SHOW) & (channel != ONLINE) & (office >= 0)
-        out, channel, office = out[queued], channel[queued], office[queued]
-        arrival = arrival[inw][queued]
-        wait = c["start_min"][inw][queued] - arrival  # NaN: never served
+        waited = queued(out, channel) & (office >= 0)
+        out, channel, office = out[waited], channel[waited], office[waited]
+        arrival = arrival[inw][waited]
+        wait = c["start_min"][inw][waited] - arrival  # NaN: never served
         in_time = wait <= self.limits[office, channel]
         day = arrival // DAY
         weekday = ((day + spec.run.start_weekday) % 7).astype(np.intp)

@@ -140,6 +140,12 @@ class UnitTally:
         return UnitTally(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(UnitTally)})
 
 
+def queued(outcome: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """Which contacts joined a queue: every ticket, call or session but a trip to a closed
+    unit, a no-show and an online session (the contacts waits and service levels count)."""
+    return (outcome != CLOSED) & (outcome != NO_SHOW) & (channel != ONLINE)
+
+
 def _firsts(ordered: np.ndarray) -> np.ndarray:
     """Positions where a run of equal values begins in a sorted array."""
     if not len(ordered):
@@ -162,11 +168,11 @@ def client_tally(contacts: dict, bundles: dict | None, window: tuple[float, floa
     start = contacts["start_min"][inw]
     arrival = arr[inw]
     channel = contacts["channel"][inw]
-    queued = (out != CLOSED) & (out != NO_SHOW) & (channel != ONLINE)
+    in_queue = queued(out, channel)
     started = ~np.isnan(start)
     waits = start[started] - arrival[started]
     t = ClientTally(
-        n_queued=int(queued.sum()),
+        n_queued=int(in_queue.sum()),
         n_reneged=int((out == RENEGED).sum()),
         n_in_time=int((waits <= targets[channel[started]]).sum()),
         n_waits=len(waits),
@@ -248,9 +254,8 @@ def unit_tally(contacts: dict | None, duty: dict | None, cases: dict | None, win
         busy_rows = ~np.isnan(s_all)
         t.busy = float(occupancy(s_all[busy_rows], e_all[busy_rows], edges)[0])
         leave = np.where(np.isnan(s_all), e_all, s_all)
-        out, channel = contacts["outcome"], contacts["channel"]
-        queued = (out != CLOSED) & (out != NO_SHOW) & (channel != ONLINE)
-        t.queue_area = float(occupancy(contacts["arrival_min"][queued], leave[queued], edges)[0])
+        waited = queued(contacts["outcome"], contacts["channel"])
+        t.queue_area = float(occupancy(contacts["arrival_min"][waited], leave[waited], edges)[0])
     if cases is not None:
         esc, end = cases["escalated_min"], cases["end_min"]
         inw = (esc >= w0) & (esc < w1)

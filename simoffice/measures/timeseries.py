@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simoffice.engine.recorder import CLOSED, NO_SHOW
 from simoffice.measures.occupancy import occupancy
-from simoffice.model.channels import ONLINE
+from simoffice.measures.tally import queued
 
 
 def series(group_skills: list[tuple[int, frozenset[int]]], n_offices: int) -> list[tuple[int, int]]:
@@ -68,17 +67,17 @@ def timeseries_add(acc: np.ndarray, contacts: dict, duty: dict, group_skills: li
     on duty × bin; series as :func:`series`; bins of the window, or of a week to fold
     the window onto one week): any split of the rows adds up."""
     start, end, arr = contacts["start_min"], contacts["end_min"], contacts["arrival_min"]
-    queued = (contacts["outcome"] != CLOSED) & (contacts["outcome"] != NO_SHOW) & (contacts["channel"] != ONLINE)
+    waited = queued(contacts["outcome"], contacts["channel"])
     leave = np.where(np.isnan(start), end, start)
     busy_rows = ~np.isnan(start)
     totals = None  # the office's rows and parts, for a desk group whose rows are the same
     for i, (o, g) in enumerate(series(group_skills, n_offices)):
         if g < 0:
-            tq = queued & (contacts["office"] == o)
+            tq = waited & (contacts["office"] == o)
             bq = busy_rows & (contacts["office"] == o)
             dq = duty["office"] == o
         else:
-            tq = queued & (contacts["office"] == o) & np.isin(contacts["skill"], list(group_skills[g][1]))
+            tq = waited & (contacts["office"] == o) & np.isin(contacts["skill"], list(group_skills[g][1]))
             bq = busy_rows & (contacts["desk_group"] == g)
             dq = duty["desk_group"] == g
         masks = (tq, bq, dq)

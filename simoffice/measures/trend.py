@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simoffice.engine.recorder import CLOSED, NO_SHOW
 from simoffice.measures.intervals import t_interval
 from simoffice.measures.occupancy import occupancy
-from simoffice.model.channels import ONLINE
+from simoffice.measures.tally import queued
 from simoffice.model.spec import ModelSpec
 from simoffice.model.standards import EXPERT_CENTRE
 from simoffice.vocabulary import DAY, WEEK
@@ -82,9 +81,8 @@ class WeeklyTally:
         n_units, n_weeks = self.sum_waits.shape
         c = log["contacts"]
         arrival, start, office = c["arrival_min"], c["start_min"], c["office"]
-        queued = ((c["outcome"] != CLOSED) & (c["outcome"] != NO_SHOW) & (c["channel"] != ONLINE)
-                  & (office >= 0))
-        served = queued & ~np.isnan(start) & (arrival >= w0) & (arrival < w1)
+        waited = queued(c["outcome"], c["channel"]) & (office >= 0)
+        served = waited & ~np.isnan(start) & (arrival >= w0) & (arrival < w1)
         week = ((arrival[served] - w0) // WEEK).astype(np.intp)
         key = office[served].astype(np.intp) * n_weeks + week
         size = n_units * n_weeks
@@ -92,7 +90,7 @@ class WeeklyTally:
             n_units, n_weeks)
         self.n_waits += np.bincount(key, minlength=size).reshape(n_units, n_weeks)
         leave = np.where(np.isnan(start), c["end_min"], start)
-        self.queue_area += _area_by_row(office[queued].astype(np.intp), arrival[queued], leave[queued],
+        self.queue_area += _area_by_row(office[waited].astype(np.intp), arrival[waited], leave[waited],
                                         self.edges, n_units)
         k = log["cases"]
         if len(k["escalated_min"]):
