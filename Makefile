@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: run test lint test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
+.PHONY: attack run test lint test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -31,6 +31,9 @@ bench-national: $(STAMP)  ## a year of the national network, cost per contact by
 
 profile: $(STAMP)  ## where the time of a national run goes, by part of the engine (about 2 minutes)
 	$(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
+
+attack: $(STAMP)  ## every bad input of tests/attack_cases.py, counted by outcome, against CODE (a folder holding simoffice; default this tree)
+	$(BIN)/python experiments/attack.py $(if $(CODE),--code $(CODE)) $(ARGS)
 
 same-tables: $(STAMP)  ## the same tables as BASE (a commit) at the same seed: default run, network=mmc, schedule_comparison
 	$(BIN)/python experiments/same_tables.py --base $(or $(BASE),HEAD)

@@ -16,15 +16,29 @@ From the command line: ``simoffice network=mmc network.servers=5``.
 
 from __future__ import annotations
 
-from simoffice import reports  # noqa: F401  (registers the page writers every save uses)
-from simoffice.config.compose import compose
-from simoffice.errors import ConfigError, InvariantError, RunInterrupted
-from simoffice.run.results import Results
-from simoffice.run.simulate import simulate
-from simoffice.studies.compare import Comparison, compare
 from simoffice.version import __version__
 
 __all__ = [
     "simulate", "compose", "compare", "Comparison", "Results",
     "ConfigError", "InvariantError", "RunInterrupted", "__version__",
 ]
+
+# Where each name of the API lives: loaded when first asked for, so that importing a light
+# part of the package (the command's start, simoffice.version) does not load the rest.
+_API = {
+    "simulate": "simoffice.run.simulate", "compose": "simoffice.config.compose",
+    "compare": "simoffice.studies.compare", "Comparison": "simoffice.studies.compare",
+    "Results": "simoffice.run.results", "ConfigError": "simoffice.errors",
+    "InvariantError": "simoffice.errors", "RunInterrupted": "simoffice.errors",
+}
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'simoffice' has no attribute {name!r}")
+    import importlib
+
+    importlib.import_module("simoffice.reports")  # registers the page writers every save uses
+    value = getattr(importlib.import_module(_API[name]), name)
+    globals()[name] = value
+    return value

@@ -9,6 +9,8 @@ import pytest
 import simoffice
 from simoffice.measures.intervals import t_interval
 
+from oracle import assert_covers  # noqa: F401  (the oracle tests' interval check, at the family-wise level)
+
 # The tests run the engine in invariant mode: a broken invariant fails the test at once.
 CHECKED = "run.check_invariants=true"
 
@@ -26,11 +28,10 @@ def interval(values, level: float = 0.95) -> tuple[float, float]:
     return ci["ci_low"], ci["ci_high"]
 
 
-def assert_covers(values, theory: float, what: str, level: float = 0.95) -> None:
-    """The confidence interval of ``values`` (one per replication) contains ``theory``."""
-    lo, hi = interval(values, level)
-    assert lo <= theory <= hi, (
-        f"{what}: theory {theory:.4f} outside the {level:.1%} interval [{lo:.4f}, {hi:.4f}]")
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "oracle: compares the simulator with queueing theory at the family-wise level of "
+        "tests/oracle.py, on seeds derived from SIMOFFICE_TEST_SEED (tests/test_oracle_seeds.py reruns them)")
 
 
 def per_replication(res: simoffice.Results, measure: str, office: str = "all") -> pd.Series:

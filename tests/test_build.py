@@ -1106,8 +1106,8 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
 
 @pytest.mark.parametrize("path,value,expected", [
     ("network.zones", ["City", "Town"],
-     "a mapping name -> a zone {population, segment_mix, rural, travel_min, xy_km}, or null"),
-    ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min, xy_km}"),
+     "a mapping name -> a zone {population, segment_mix, rural, travel_min, xy_km, arrival_profile}, or null"),
+    ("network.zones.City", 110000, "a zone {population, segment_mix, rural, travel_min, xy_km, arrival_profile}"),
     ("network.zones.City.travel_min", "City centre", "a mapping service point -> one-way minutes"),
     ("network.contact_centre", "yes", "a contact centre {desk_groups, opening_hours, shifts, patience, retry_prob, "
                                       "retry_after_min, service_level_target_sec, shrinkage} or null"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from simoffice.engine.calendar import Calendar
 from simoffice.vocabulary import DAY
 
 import networks as N
-from conftest import assert_covers, per_replication
+from conftest import per_replication
+from oracle import assert_covers, with_seed
 
 # --- the calendar ---------------------------------------------------------------------
 
@@ -66,9 +69,11 @@ def booking_network(no_show: float = 0.0, priority: bool = True, channels: dict 
     return cfg
 
 
+@pytest.mark.oracle
 def test_no_shows_lower_desk_utilisation():
     """The same clients, 30 % of bookings not kept: desks are busy less of their time on duty."""
-    kept, missed = (N.simulate(booking_network(no_show=p)) for p in (0.0, 0.3))
+    kept, missed = (N.simulate(with_seed(booking_network(no_show=p, replications=8), "no-shows"))
+                    for p in (0.0, 0.3))
     drop = per_replication(kept, "utilisation") - per_replication(missed, "utilisation")
     assert (drop > 0).all()
     # Service times do not depend on who keeps the booking: 30 % of the desks' work goes.

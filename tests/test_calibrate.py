@@ -382,7 +382,7 @@ def test_without_client_ids_every_ticket_is_demand_and_nobody_returns(tmp_path):
 
 def test_a_call_log_adds_a_contact_centre(tmp_path):
     """Calls of a contact centre: the network gets a contact centre with the callers' patience,
-    phone times and agents on its own shift, and a phone weight that reproduces the call volume."""
+    phone times and agents on its own shift, and a zone of callers with the calls' volume and times."""
     from networks import contact_centre
 
     cfg = truth(1)
@@ -412,15 +412,22 @@ def test_a_call_log_adds_a_contact_centre(tmp_path):
         cover[minutes(shifts[name]["start"]):minutes(shifts[name]["end"])] += n
     assert (cover[8 * 60:17 * 60] >= 1).all()
     assert abs(cover.sum() / 60 - 2 * 9) <= 0.2 * 2 * 9
-    assert net["services"]["allowance"]["phone"] == "settle" and "phone" not in net["services"]["certificate"]
+    assert net["services"]["allowance by phone"]["phone"] == "settle" and "certificate by phone" not in net["services"]
+    assert net["services"]["allowance by phone"]["skill"] == "allowance" and "phone" not in net["services"]["allowance"]
     calls = read_log(tmp_path / "c.csv").frame
     waits = calls[calls["wait_ok"]]
     fits = fit_patience(waits["wait_min"], waits["outcome"] == "abandoned")
     events = fits.n - fits.censored
     assert abs(fits["exponential"].mean - 3.0) <= Z * 3.0 / math.sqrt(events)  # callers' patience: mean 3 min
     assert centre["patience"] == fits.best.config()
-    # The phone weight p makes p × (allowance demand) the calls a week: 0.3 in the truth.
-    assert abs(net["segments"]["clients"]["channels"]["phone"] - 0.3) < 0.05
+    # The callers are a zone of their own who phone, as many a week as the truth's first calls
+    # (0.3 of the allowance demand, 0.55 × 520 a week) and at the calls' times; the office's
+    # clients walk in.
+    callers = net["zones"]["callers"]
+    assert abs(callers["population"] / (0.3 * 0.55 * 520) - 1) < 0.15
+    assert net["segments"]["callers"]["channels"] == {"phone": 1.0}
+    assert net["segments"]["clients of Office"]["channels"] == {"walk_in": 1.0}
+    assert callers["arrival_profile"]["start"] == "08:00"
     cfg2 = copy.deepcopy(truth(1))
     cfg2["network"] = {"kind": "explicit", **{k: v for k, v in net.items() if k != "defaults"}}
     build_spec(cfg2)

@@ -254,4 +254,59 @@ def test_the_command_takes_a_call_log_alone(tmp_path, capsys):
         main(["--out", str(tmp_path / "none.yaml")])
     assert info.value.code == 2
     assert capsys.readouterr().err.strip() == ("simoffice-calibrate: LOG: expected a ticket log, or a call log with "
-                                               "--calls (got neither)")
+                                               "--calls, or an interval report with --intervals (got none)")
+
+
+def test_a_ticket_log_and_a_call_log_give_the_callers_their_own_times(tmp_path):
+    """The sample ticket log (an office open Mon–Fri) with the sample call log (a centre open
+    07:00–22:00 and on Saturdays, its call types dropped): the callers are a zone of their
+    own whose arrivals follow the calls, not the office's tickets, so that the simulated
+    contact centre has the log's calls by weekday × hour, its waits and its abandonment."""
+    from simoffice.calibration.calibrate import load_schedule
+    from simoffice.calibration.validation import check_against_log
+
+    calls = pd.read_csv(SAMPLE).drop(columns=["service"])
+    calls.to_csv(tmp_path / "calls.csv", index=False)
+    cal = calibrate(read_log(ROOT / "experiments" / "data" / "sample_ticket_log.csv"), name="both",
+                    calls=read_log(tmp_path / "calls.csv", kind="calls"))
+    net = cal.network
+    profile = net["zones"]["callers"]["arrival_profile"]
+    assert profile["start"] == "07:00" and "sat" in profile.get("by_weekday", profile["weekdays"])
+    assert net["arrival_profile"]["weekdays"].get("sat", 0) == 0  # the office's clients: Mon–Fri
+    check = check_against_log(cal, load_schedule("five_day"), replications=4)
+    centre = check.units[check.units["unit"] == "contact centre"].set_index("measure")
+    for measure in ("arrivals", "wait_mean_min", "abandonment_rate"):
+        assert centre.loc[measure, "verdict"] == "inside", centre.loc[measure].to_dict()
+    hours = check.hours[(check.hours["unit"] == "contact centre") & (check.hours["measure"] == "arrivals")]
+    saturday_evening = hours[(hours["weekday"] == 5) | (hours["hour"] >= 18)]
+    assert (saturday_evening["verdict"] != "no data").any()
+    outside, judged = hours["verdict"].eq("outside").sum(), hours["verdict"].isin(["inside", "outside"]).sum()
+    # Each value is outside its 95 % prediction interval with chance 0.05 when the model is right:
+    # far fewer than the more than half outside when the callers came at the office's times.
+    assert judged >= 50 and outside <= 0.05 * judged + 3 * math.sqrt(0.05 * 0.95 * judged) + 1, (outside, judged)
+
+
+def test_call_types_that_come_at_different_times_get_profiles_of_their_own(tmp_path):
+    """The sample call log with the 'cards' calls of the afternoon left out: the types' calls
+    are spread differently over the day, so each type's callers are a zone with its own
+    profile, and the model's 'cards' calls all come before noon; the sample itself (both
+    types at the same times) keeps one profile."""
+    calls = pd.read_csv(SAMPLE)
+    arrived = pd.to_datetime(calls["arrived_at"]).dt.hour
+    calls[(calls["service"] != "cards") | (arrived < 12)].to_csv(tmp_path / "calls.csv", index=False)
+    cal = calibrate(None, name="typed", calls=read_log(tmp_path / "calls.csv", kind="calls"))
+    zones = cal.network["zones"]
+    assert set(zones) == {"callers about accounts", "callers about cards"}
+    cards = zones["callers about cards"]["arrival_profile"]
+    noon = (12 * 60 - int(cards["start"][:2]) * 60) // cards["bin_min"]
+    assert all(sum(bins[noon:]) == 0 for bins in cards["by_weekday"].values())
+    (tmp_path / "network").mkdir()
+    from simoffice.calibration.network_yaml import write_network
+
+    write_network(cal, tmp_path / "network" / "typed.yaml")
+    cfg = simoffice.compose("network=typed", "design=co_located", "run.weeks=1", "run.warmup_weeks=0",
+                            "run.drain_weeks=0", "run.replications=1", "run.progress=false", config_dir=str(tmp_path))
+    c = simoffice.simulate(OmegaConf.to_container(cfg, resolve=True), progress=False).contacts
+    first = c[(c["visit"] == 1).to_numpy() & (c["service"].astype(str) == "cards").to_numpy()]
+    assert len(first) > 100 and (first["arrival_min"] % 1440 < 12 * 60).all()
+    assert "zones" not in calibrate(None, name="s", calls=read_log(SAMPLE, kind="calls")).network

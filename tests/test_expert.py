@@ -19,7 +19,8 @@ from simoffice.measures import theory
 from simoffice.vocabulary import DAY
 
 import networks as N
-from conftest import assert_covers, per_replication
+from conftest import per_replication
+from oracle import assert_covers, with_seed
 
 PER_WEEK = 600.0  # bundles a week: λ = 600 / 10080 per minute
 ESCALATION = 0.5
@@ -43,9 +44,10 @@ def escalating_network(follow_up: float = 0.0, expert_time: dict | None = None, 
 
 @pytest.fixture(scope="module")
 def jackson_run():
-    return N.simulate(escalating_network())
+    return N.simulate(with_seed(escalating_network(), "expert centre (Jackson)"))
 
 
+@pytest.mark.oracle
 def test_cases_reach_the_expert_centre_at_rate_p_lambda(jackson_run):
     """Escalated cases arrive at the expert centre at pλ a week (a thinned Poisson stream)."""
     cases = N.rows(jackson_run, "cases")
@@ -55,6 +57,7 @@ def test_cases_reach_the_expert_centre_at_rate_p_lambda(jackson_run):
                   "expert_cases_per_week")
 
 
+@pytest.mark.oracle
 def test_expert_centre_behaves_as_an_independent_m_m_c(jackson_run):
     """Tandem stations: the mean turnaround is the expert centre's M/M/3 wait plus the work."""
     lam = ESCALATION * PER_WEEK / (7 * DAY)  # per minute
@@ -63,6 +66,7 @@ def test_expert_centre_behaves_as_an_independent_m_m_c(jackson_run):
                   "expert_turnaround_days")
 
 
+@pytest.mark.oracle
 def test_expert_backlog_obeys_littles_law(jackson_run):
     """Backlog (time-average cases at the centre) = case rate × mean turnaround."""
     rate_per_day = per_replication(jackson_run, "expert_cases_per_week") / 7

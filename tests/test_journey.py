@@ -1,7 +1,8 @@
 """A client's journey across channels: phone, online, offices of several agencies.
 
-Oracle tests (the contact centre is an Erlang A queue) assert that a 95 %
-interval over replications at a fixed seed contains the theoretical value;
+Oracle tests (the contact centre is an Erlang A queue) assert that an interval over
+replications, at the suite's family-wise level and on the scenario's own seed
+(tests/oracle.py), contains the theoretical value;
 policy tests compare two runs with the same seed, hence the same clients
 (common random numbers), replication by replication or bundle by bundle.
 """
@@ -16,7 +17,8 @@ from simoffice.measures.erlang_a import erlang_a
 from simoffice.measures.intervals import t_interval
 
 import networks as N
-from conftest import assert_covers, per_replication, simulate
+from conftest import per_replication, simulate
+from oracle import assert_covers, with_seed
 
 # --- phone: the contact centre is an Erlang A queue ------------------------------------
 
@@ -61,7 +63,7 @@ def erlang_a_service_level(c: int, lam: float, mu: float, theta: float, t: float
 
 @pytest.fixture(scope="module")
 def phone_run():
-    return N.simulate(phone_network())
+    return N.simulate(with_seed(phone_network(), "phone M/M/2+M"))
 
 
 def calls_by_replication(res):
@@ -70,6 +72,7 @@ def calls_by_replication(res):
     return calls.groupby("replication", observed=True)
 
 
+@pytest.mark.oracle
 def test_phone_abandonment_and_wait_match_erlang_a(phone_run):
     """M/M/2+M: P(abandon) and E[Wq] over all callers match the exact Erlang A solution."""
     exact = erlang_a(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN)
@@ -81,6 +84,7 @@ def test_phone_abandonment_and_wait_match_erlang_a(phone_run):
     assert_covers(by_rep["wait_min"].apply(lambda w: float((w > 0).mean())), exact.p_wait, "P(wait > 0)")
 
 
+@pytest.mark.oracle
 def test_phone_service_level_counts_calls_answered_within_the_seconds_target(phone_run):
     """The phone service level is the share of calls answered within service_level_target_sec
     (20 s), not the offices' 15 minutes: it matches Erlang A's P(answered within 20 s)."""
@@ -93,9 +97,11 @@ def test_phone_service_level_counts_calls_answered_within_the_seconds_target(pho
     assert level.max() < within_15_min - 0.1
 
 
+@pytest.mark.oracle
 def test_a_longer_phone_target_raises_the_service_level():
     """The same calls (same seed) with a 120 s target: more of them answered in time."""
-    short, long = (N.simulate(phone_network(target_sec=s, replications=4, weeks=2)) for s in (20, 120))
+    short, long = (N.simulate(with_seed(phone_network(target_sec=s, replications=8, weeks=2),
+                                        "phone 20 s and 120 s targets")) for s in (20, 120))
     gain = per_replication(long, "service_level") - per_replication(short, "service_level")
     assert (gain > 0).all()
     exact = erlang_a_service_level(AGENTS, CALLS_PER_MIN, 1 / CALL_MEAN, 1 / PATIENCE_MEAN, 2.0)

@@ -256,3 +256,49 @@ def test_time_in_window_with_one_minute_bins():
     tue = 1 * DAY  # start weekday Monday
     assert p.time_in_window(0.25, tue + 480, tue + 1020, MON) == pytest.approx(tue + 615)
     assert p.time_in_window(0.0, tue + 480, tue + 1020, MON) == pytest.approx(tue + 600)
+
+
+# ---------------------------------------------------------------- a zone's own profile
+
+
+def test_a_zone_with_its_own_profile_has_its_clients_arrive_by_it():
+    """Two zones of one office open every day: 'days' follows the network's profile
+    (weekdays only), 'evenings' its own (18:00–20:00 every day). Each zone's first
+    contacts fall only where its own profile has weight, as many as its demand."""
+    from networks import network, rows, simulate
+
+    cfg = network(per_week=700.0, desks=4, weeks=2, warmup_weeks=0, drain_weeks=0, replications=2)
+    net = cfg["network"]
+    net["arrival_profile"]["weekdays"] = {d: (1.0 if d not in ("sat", "sun") else 0.0) for d in net["arrival_profile"]["weekdays"]}
+    net["bundles_per_1000_per_week"] = 1000.0
+    del net["offices"][0]["bundles_per_week"]
+    net["zones"] = {
+        "days": {"population": 500.0, "travel_min": {"office": 0.0}},
+        "evenings": {"population": 200.0, "travel_min": {"office": 0.0},
+                     "arrival_profile": {"bin_min": 60, "start": "18:00", "time_of_day": [1.0, 1.0]}},
+    }
+    first = rows(simulate(cfg), in_window=False)
+    first = first[first["visit"] == 1]
+    minute = first["arrival_min"] % DAY
+    weekday = (first["arrival_min"] // DAY).astype(int) % 7  # the run starts on a Monday
+    evenings, days = first["zone"] == "evenings", first["zone"] == "days"
+    assert ((minute[evenings] >= 18 * 60) & (minute[evenings] < 20 * 60)).all()
+    assert (weekday[evenings] >= SAT).any()
+    assert (weekday[days] < SAT).all()
+    for zone, per_week in (("evenings", 200.0), ("days", 500.0)):
+        lo, hi = stats.poisson.interval(CONFIDENCE, per_week * 2 * 2)  # 2 weeks × 2 replications
+        assert lo <= int((first["zone"] == zone).sum()) <= hi
+
+
+def test_a_zone_profile_is_checked_under_its_own_key():
+    from simoffice.errors import ConfigError
+
+    from networks import network, simulate
+
+    cfg = network()
+    cfg["network"]["bundles_per_1000_per_week"] = 1000.0
+    del cfg["network"]["offices"][0]["bundles_per_week"]
+    cfg["network"]["zones"] = {"late": {"population": 100.0, "travel_min": {"office": 0.0},
+                                        "arrival_profile": {"bin_min": 7}}}
+    with pytest.raises(ConfigError, match=r"network\.zones\.late\.arrival_profile\.bin_min"):
+        simulate(cfg)

@@ -3,7 +3,8 @@
 A unit open with no desk on duty turns every client who comes away; open with
 desks on duty but none with a skill its clients need, it turns away those
 clients; desks on duty long before opening, after closing or on a closed day
-say the office's hours and the schedule's shifts disagree. Each warning names
+say the office's hours and the schedule's shifts disagree; a shift that never
+meets the opening hours, or a desk group no client can reach, is paid for nothing. Each warning names
 the unit, the weekdays and the minutes, in one sentence for a manager.
 """
 
@@ -145,11 +146,65 @@ def test_a_shift_starting_long_before_opening_is_reported_but_an_hour_is_ordinar
     assert warnings(office(shifts=ready)) == []
 
 
-def test_a_short_duty_on_a_closed_day_is_still_reported():
-    """Half an hour on Saturday, when the office is closed all day."""
+def test_a_short_duty_on_a_closed_day_is_still_reported_as_staff_paid_for_nothing():
+    """Half an hour on Saturday, when the office is closed all day: the shift never
+    meets the opening hours, said once for the group and shift."""
     shifts = {"day": {"start": "08:00", "end": "17:00"}, "sat": {"start": "09:00", "end": "09:30", "days": ["sat"]}}
-    assert [text for _, _, text in warnings(office(shifts=shifts, staff={"day": 2, "sat": 1}))] == [
-        "office: desks are on duty on Sat 09:00–09:30 while it is closed."]
+    assert warnings(office(shifts=shifts, staff={"day": 2, "sat": 1})) == [
+        ("staff_only_while_closed", "office",
+         "office: the 1 desk of 'desks' on shift 'sat' is on duty only while it is closed (Sat 09:00–09:30): "
+         "paid hours with no client to serve.")]
+
+
+def test_staff_only_on_an_evening_shift_outside_the_opening_hours():
+    """Open 08:00–17:00, the only desks work 18:00–20:00: the office is open with
+    nobody, and the evening desks are paid for hours with no client."""
+    evening = {"evening": {"start": "18:00", "end": "20:00"}}
+    assert warnings(office(shifts=evening, staff={"evening": 3})) == [
+        ("no_desk_on_duty", "office",
+         "office is open on Mon–Fri 08:00–17:00 with no desk on duty: clients who come then cannot be served."),
+        ("staff_only_while_closed", "office",
+         "office: the 3 desks of 'desks' on shift 'evening' are on duty only while it is closed "
+         "(Mon–Fri 18:00–20:00): paid hours with no client to serve.")]
+
+
+def test_a_shift_inside_the_tolerance_after_closing_is_still_paid_for_nothing():
+    """An hour after closing is ordinary for a shift that also works the open
+    hours, but a shift of only that hour serves nobody."""
+    shifts = {"day": {"start": "08:00", "end": "17:00"}, "late": {"start": "17:00", "end": "18:00"}}
+    assert [kind for kind, _, _ in warnings(office(shifts=shifts, staff={"day": 2, "late": 1}))] == [
+        "staff_only_while_closed"]
+    shifts = {"day": {"start": "08:00", "end": "17:00"}, "long": {"start": "12:00", "end": "18:00"}}
+    assert warnings(office(shifts=shifts, staff={"day": 2, "long": 1})) == []
+
+
+def test_a_desk_group_whose_skills_no_service_needs_is_unused():
+    """A pension desk at an office whose clients only ever need the general service
+    (the pension service exists, but no bundle needs it)."""
+    cfg = two_skills(office(), [
+        {"name": "general desks", "skills": ["general"], "staff": {"day": 2}},
+        {"name": "pension desks", "skills": ["pension"], "staff": {"day": 1}}])
+    cfg["network"]["bundles"] = {"single": {"needs": ["need"], "share": 1.0}}
+    assert warnings(cfg) == [
+        ("desk_group_unused", "office", "office: desk group 'pension desks' has no skill that a service reaching "
+         "office needs (skills: pension): its desk serves nobody.")]
+    cfg["network"]["bundles"]["pension"] = {"needs": ["pension"], "share": 0.5}
+    cfg["network"]["bundles"]["single"]["share"] = 0.5
+    assert warnings(cfg) == []
+
+
+def test_an_appointment_only_desk_group_where_nobody_books_is_unused():
+    """The office has a calendar, but every client walks in."""
+    cfg = office()
+    net = cfg["network"]
+    net["offices"][0]["appointments"] = {"slot_min": 30, "per_slot": 1}
+    net["offices"][0]["desk_groups"].append({"name": "appointment desks", "skills": ["general"],
+                                             "staff": {"day": 2}, "serves": "appointment"})
+    assert warnings(cfg) == [
+        ("desk_group_unused", "office", "office: desk group 'appointment desks' serves only appointments, and no "
+         "client books one there (no segment chooses the appointment channel): its 2 desks serve nobody.")]
+    net["segments"]["everyone"]["channels"] = {"walk_in": 0.8, "appointment": 0.2}
+    assert warnings(cfg) == []
 
 
 def test_a_contact_centre_open_after_its_agents_leave():

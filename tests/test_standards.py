@@ -25,7 +25,7 @@ from simoffice.run.runner import targets
 from simoffice.vocabulary import DAY, WEEK
 
 import networks as N
-from conftest import assert_covers
+from oracle import assert_covers, with_seed
 
 PER_WEEK = 1500.0  # bundles a week at a constant rate: λ = 1500 / 10080 per minute
 SERVICE_MEAN = 10.0
@@ -44,7 +44,7 @@ def mmc_run():
     """M/M/2 at ρ ≈ 0.74, judged by a 5-minute walk-in standard and a wait at 0 minutes."""
     cfg = N.network(PER_WEEK, SERVICE_MEAN, DESKS, weeks=4, replications=10)
     return N.simulate(standards_only(
-        cfg, within_5={"kind": "served_within", "channel": "walk_in", "within_min": WITHIN_MIN, "target": 0.8},
+        with_seed(cfg, "standards on M/M/2"), within_5={"kind": "served_within", "channel": "walk_in", "within_min": WITHIN_MIN, "target": 0.8},
         no_wait={"kind": "served_within", "channel": "walk_in", "within_min": 0, "target": 0.5},
         abandon={"kind": "abandonment", "channel": "walk_in", "target": 0.05}))
 
@@ -116,6 +116,7 @@ def test_status_is_met_or_missed_only_when_the_whole_interval_is_on_one_side(int
 # --- measured against theory and against the tables ------------------------------------------
 
 
+@pytest.mark.oracle
 def test_the_share_served_within_a_wait_is_erlang_c(mmc_run):
     """P(Wq <= t) = 1 - C(c, a) exp(-(cμ - λ) t) for M/M/c; at t = 0, 1 - C."""
     lam, mu = PER_WEEK / WEEK, 1 / SERVICE_MEAN

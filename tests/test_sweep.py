@@ -75,7 +75,8 @@ def test_the_summary_has_a_row_per_job_unit_and_measure(tmp_path):
         (tmp_path / str(job) / "summary.json").write_text(json.dumps(summary))
     table = collect(tmp_path)
     assert list(table.columns) == ["job", "overrides", "network.desks", "office", "measure", "mean", "ci_low",
-                                   "ci_high", "n"]
+                                   "ci_high", "n", "error"]
+    assert table["error"].isna().all()  # no job failed
     assert len(table) == 2 * (2 + 1 + 2)
     got = table.set_index(["network.desks", "office", "measure"])["mean"]
     assert got[(3, "Library", "wait_mean_min")] == pytest.approx(8 / 3)

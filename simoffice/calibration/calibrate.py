@@ -26,7 +26,8 @@ against observed (:mod:`simoffice.reports.calibration`) and a short summary:
 - **busyness** (day-to-day variability): the over-dispersion of each office's daily
   first-visit tickets, as the coefficient of variation of a gamma rate factor per day
   (:mod:`simoffice.calibration.busyness`);
-- a **contact centre** from a call log (``--calls``), fitted in the same ways.
+- a **contact centre** from a call log (``--calls``), fitted in the same ways, or from an
+  ACD interval report (``--intervals``, :mod:`simoffice.calibration.interval_report`).
 
 The fits are collected in a :class:`~simoffice.calibration.fitted.Calibration`;
 the network config and its YAML are written by :mod:`simoffice.calibration.network_yaml`,
@@ -52,10 +53,11 @@ import pandas as pd
 from simoffice.calibration import arrivals, fitting, visits
 from simoffice.calibration import on_duty as duty_fit
 from simoffice.calibration.busyness import BusynessFit, daily_counts, fit_busyness
-from simoffice.calibration.call_network import calls_only_calibration
+from simoffice.calibration.call_network import calls_only_calibration, centre_calibration
 from simoffice.calibration.calls import fit_calls
 from simoffice.calibration.fitted import Calibration, OfficeFit
 from simoffice.calibration.fitting import Fits
+from simoffice.calibration.interval_report import fit_interval_report
 from simoffice.calibration.logs import Described, Log, LogError, OddRows
 from simoffice.calibration.network_yaml import check_buildable, network_config
 from simoffice.model.timetable import parse_opening
@@ -99,12 +101,14 @@ def load_schedule(name_or_path: str, config_dir: Path | None = None) -> dict:
 def calibrate(log: Log | None, *, name: str, bin_min: int = 60, holidays: Sequence[dt.date] = (),
               detect_holidays: bool = True, schedule: dict | None = None, schedule_name: str = DEFAULT_SCHEDULE,
               return_window_days: int = visits.RETURN_WINDOW_DAYS, calls: Log | None = None,
-              short_abandon_sec: float = 0.0) -> Calibration:
-    """Fit a network to a ticket log (and optionally a call log), or to a call log alone.
+              short_abandon_sec: float = 0.0, intervals: Log | None = None) -> Calibration:
+    """Fit a network to a ticket log (and optionally a call log or an interval report),
+    or to a call log or an interval report alone.
 
     Args:
         log: a ticket log from :func:`simoffice.calibration.logs.read_log`; None: ``calls``
-            alone make a contact-centre network (:mod:`simoffice.calibration.call_network`).
+            or ``intervals`` alone make a contact-centre network
+            (:mod:`simoffice.calibration.call_network`).
         name: the network's name (the YAML file's stem).
         bin_min: width of the arrival profile's time-of-day bins (divides 1440).
         holidays: days to leave out of the profile (public holidays).
@@ -113,10 +117,13 @@ def calibrate(log: Log | None, *, name: str, bin_min: int = 60, holidays: Sequen
         return_window_days: how soon a client must come back for a ticket to count as a return.
         calls: a call log, for a contact centre.
         short_abandon_sec: abandoned calls that waited less than this are dropped (not calls).
+        intervals: an ACD interval report
+            (:func:`~simoffice.calibration.interval_report.read_interval_report`), for a
+            contact centre when there is no call log.
 
     Raises:
         LogError: a call log given as the ticket log, or a log with nothing to fit.
-        ValueError: ``bin_min`` does not divide a day.
+        ValueError: ``bin_min`` does not divide a day; both ``calls`` and ``intervals``.
     """
     if log is not None and log.kind != "tickets":
         raise LogError("ticket_id", None, "a ticket log as LOG (a call log goes with --calls)",
@@ -125,17 +132,24 @@ def calibrate(log: Log | None, *, name: str, bin_min: int = 60, holidays: Sequen
         raise ValueError(f"--bin-min: expected a divisor of 1440 such as 15, 30 or 60 (got {bin_min})")
     schedule = schedule if schedule is not None else load_schedule(schedule_name)
     shifts = duty_fit.shifts_from_config(schedule["shifts"])
+    if calls is not None and intervals is not None:
+        raise ValueError(f"--intervals: expected either a call log (--calls) or an interval report (--intervals), "
+                         f"not both (got {calls.source!r} and {intervals.source!r})")
     if log is None:
-        if calls is None:
-            raise ValueError("calibrate: expected a ticket log, a call log or both (got neither)")
-        cal = calls_only_calibration(calls, name=name, shifts=shifts, bin_min=bin_min, holidays=holidays,
-                                     detect_holidays=detect_holidays, short_abandon_sec=short_abandon_sec,
+        if calls is None and intervals is None:
+            raise ValueError("calibrate: expected a ticket log, a call log or an interval report (got none)")
+        if calls is not None:
+            cal = calls_only_calibration(calls, name=name, shifts=shifts, bin_min=bin_min, holidays=holidays,
+                                         detect_holidays=detect_holidays, short_abandon_sec=short_abandon_sec,
+                                         schedule_name=schedule_name)
+        else:
+            notes: list[str] = []
+            cal = centre_calibration(fit_interval_report(intervals, None, notes), notes, name=name, shifts=shifts,
                                      schedule_name=schedule_name)
         cal.network = network_config(cal)
         check_buildable(cal, schedule)
         return cal
-    shifts = duty_fit.shifts_from_config(schedule["shifts"])
-    notes: list[str] = []
+    notes = []
     frame, odd = log.frame, list(log.odd)
     _refuse_missing_marks(frame)
     counts = _counts(frame)
@@ -163,9 +177,12 @@ def calibrate(log: Log | None, *, name: str, bin_min: int = 60, holidays: Sequen
     patience, patience_sample = _patience(frame)
     if patience is None:
         notes.append("no ticket reneged: patience is left out (clients never leave the queue)")
-    call_fit = None if calls is None else fit_calls(
-        calls, services, notes, bin_min=bin_min, holidays=holidays, detect=detect_holidays,
-        short_abandon_sec=short_abandon_sec)
+    call_fit = None
+    if calls is not None:
+        call_fit = fit_calls(calls, services, notes, bin_min=bin_min, holidays=holidays, detect=detect_holidays,
+                             short_abandon_sec=short_abandon_sec)
+    elif intervals is not None:
+        call_fit = fit_interval_report(intervals, services, notes)
     cal = Calibration(name, log, first_day, last_day, schedule_name, shifts, profile, service_fits,
                       service_samples, patience, patience_sample, offices, returns, odd, counts, call_fit, notes)
     if counts["appointment"]:

@@ -7,9 +7,11 @@ call log with no ticket log: a contact-centre network, in which
 
 - the services are the call types, with their talk times (handled on the phone:
   ``phone: settle``), and a bundle per call type with its share of first attempts;
-- the arrival profile is the calls' own (queue entries by weekday × bin);
-- one client segment phones only (``channels: {phone: 1}``), never returns once
-  it gives up (``return_prob`` 0: callers who call again are the centre's retries);
+- the arrival profile is the calls' own (queue entries by weekday × bin); with call
+  types, each type's callers are a zone and segment of their own with the type's own
+  profile (:func:`callers`);
+- the callers phone only (``channels: {phone: 1}``), never return once they give
+  up (``return_prob`` 0: callers who call again are the centre's retries);
 - the model needs an office for its clients to live at (and a staffed desk there for
   every service, walking in being every client's last resort): one office,
   :data:`CALLERS`, with the callers' demand, never open (nobody walks in), and one
@@ -19,20 +21,23 @@ call log with no ticket log: a contact-centre network, in which
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import numpy as np
 
 from simoffice.calibration import on_duty as duty_fit
 from simoffice.calibration import visits
 from simoffice.calibration.calls import POOLED, fit_calls
+from simoffice.calibration.demand_zones import ZoneDemand, write_zones
 from simoffice.calibration.fitted import Calibration, CallCentreFit
 from simoffice.calibration.fitting import round_significant
 from simoffice.calibration.logs import Described, Log, LogError
 from simoffice.vocabulary import WEEKDAYS
 
-__all__ = ["CALLERS", "contact_centre_block", "calls_only_network", "calls_only_calibration"]
+__all__ = ["CALLERS", "callers", "contact_centre_block", "calls_only_network", "calls_only_calibration",
+           "centre_calibration"]
 
 # The office where a contact-centre network's callers live (it has no desks and never opens).
 CALLERS = "callers"
@@ -60,13 +65,41 @@ def contact_centre_block(cc: CallCentreFit, phone_services: list[str]) -> dict[s
     return block
 
 
+def callers(cc: CallCentreFit, bundles: dict[str, tuple[str, float]], segment: dict[str, Any], reach: list[str],
+            taken: Collection[str]) -> dict[str, ZoneDemand]:
+    """The callers as zones (:mod:`~simoffice.calibration.demand_zones`): one per call type,
+    each at the times of its own calls, when the log gives the calls' types; else one, at
+    the times of all calls. They phone only and never come back once they give up
+    (``return_prob`` 0: callers who call again are the centre's retries).
+
+    Args:
+        bundles: per call type, its bundle and first calls a week.
+        segment: the settings of the segment the callers' are copied from.
+        reach: the offices the callers' zones reach (every need needs a walk-in point,
+            every client's last resort; unused).
+        taken: zone names in use (the offices').
+    """
+    settings = {**copy.deepcopy(segment), "return_prob": 0.0, "channels": {"phone": 1.0}}
+    own = cc.arrivals_by_service
+    if len(bundles) > 1 and all(s in own for s in bundles):
+        groups = {f"{CALLERS} about {s}": ({bundle: v}, own[s]) for s, (bundle, v) in bundles.items()}
+    else:
+        groups = {CALLERS: (dict(bundles.values()), cc.arrivals)}
+    out = {}
+    for name, (mine, profile) in groups.items():
+        while name in taken:
+            name += " (contact centre)"
+        out[name] = ZoneDemand(name, copy.deepcopy(settings), mine, {o: 0.0 for o in reach}, profile.config())
+    return out
+
+
 def calls_only_network(cal: Calibration, segment: str) -> dict[str, Any]:
     """The network config of a calibration from a call log alone (``cal.offices`` empty)."""
     cc = cal.calls
     types = sorted(cal.service_fits)
     per_type = {s: cc.calls_by_service.get(s, 0.0) for s in types}
     total = sum(per_type.values())
-    return {
+    net = {
         "name": cal.name,
         "max_visits": CALLS_MAX_VISITS,
         "return_after_days": 1,
@@ -83,6 +116,10 @@ def calls_only_network(cal: Calibration, segment: str) -> dict[str, Any]:
                                       "staff": {cal.shifts[0].name: 1}}]}],
         "contact_centre": contact_centre_block(cc, types),
     }
+    zones = callers(cc, {s: (s, per_type[s]) for s in types}, net["segments"][segment], [CALLERS], ())
+    if len(zones) > 1:  # a zone per call type, each with its own arrival profile
+        write_zones(net, zones)
+    return net
 
 
 def calls_only_calibration(calls: Log, *, name: str, shifts: list[duty_fit.ShiftDef], bin_min: int = 60,
@@ -100,22 +137,27 @@ def calls_only_calibration(calls: Log, *, name: str, shifts: list[duty_fit.Shift
     notes: list[str] = []
     cc = fit_calls(calls, None, notes, bin_min=bin_min, holidays=holidays, detect=detect_holidays,
                    short_abandon_sec=short_abandon_sec)
+    return centre_calibration(cc, notes, name=name, shifts=shifts, schedule_name=schedule_name)
+
+
+def centre_calibration(cc: CallCentreFit, notes: list[str], *, name: str, shifts: list[duty_fit.ShiftDef],
+                       schedule_name: str = "five_day") -> Calibration:
+    """A :class:`Calibration` of a contact centre alone, fitted from a call log or an interval
+    report (``cc.log``): its call types as the services, with their talk times; no offices."""
     fits = {s: f for s, f in cc.call_times.items() if s != POOLED} or {"calls": cc.call_times[POOLED]}
-    samples = {s: cc.call_samples[s if s in cc.call_samples else POOLED] for s in fits}
+    samples = {s: cc.call_samples.get(s, cc.call_samples.get(POOLED, np.zeros(0))) for s in fits}
     if set(fits) != set(cc.calls_by_service):
         cc.calls_by_service = {s: cc.calls_by_service.get(s, 0.0) for s in fits} if cc.log.has_services \
             else {"calls": cc.calls_per_week}
-    days = cc.log.frame["arrived"]
-    n = len(cc.log.frame)
+    days = cc.log.frame["arrived" if cc.log.kind == "calls" else "start"]
     counts = {"tickets": 0, "served": 0, "reneged": 0, "sent_away": 0, "no_show": 0, "appointment": 0}
     returns = visits.ReturnsFit(False, 0, {s: (0.0, 0) for s in fits}, (0.0, 0), 1, CALLS_MAX_VISITS,
-                                np.ones(n, dtype=bool))
-    notes.append(f"a call log alone: a contact-centre network; its callers live at the office '{CALLERS}', "
+                                np.ones(len(cc.log.frame), dtype=bool))
+    what = "a call log" if cc.log.kind == "calls" else "an interval report"
+    notes.append(f"{what} alone: a contact-centre network; its callers live at the office '{CALLERS}', "
                  f"which never opens: its one desk (on shift {shifts[0].name!r}, every skill, needed by the model "
                  "as every client's last resort) is idle and not part of the contact centre")
-    if cc.log.has_services:
-        notes.append("one arrival profile for every call type (the network has one); each type has its "
-                     "own volume and talk time")
-    cal = Calibration(name, calls, days.min().date(), days.max().date(), schedule_name, shifts, cc.arrivals, fits,
-                      samples, cc.patience, cc.patience_sample, [], returns, [], counts, cc, notes)
-    return cal
+    if cc.arrivals_by_service:
+        notes.append("each call type's callers are a zone of their own, with the type's own arrival profile")
+    return Calibration(name, cc.log, days.min().date(), days.max().date(), schedule_name, shifts, cc.arrivals,
+                       fits, samples, cc.patience, cc.patience_sample, [], returns, [], counts, cc, notes)

@@ -6,7 +6,7 @@ A call log (:mod:`simoffice.calibration.call_log`) gives, for the centre on its 
   over the ordinary days (holidays given or detected left out;
   :func:`simoffice.calibration.arrivals.fit_arrivals`), and the calls a week
   per call type (``service``), counting first attempts only when customer ids
-  show retries;
+  show retries; with several call types, each type's own profile too;
 - **talk times** per call type, and over every call together as :data:`POOLED`
   (:func:`simoffice.calibration.fitting.fit_durations`);
 - the callers' **patience**, by censored maximum likelihood: an abandoned call's
@@ -30,10 +30,11 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from simoffice.calibration import fitting, visits
 from simoffice.calibration import on_duty as duty_fit
-from simoffice.calibration.arrivals import detect_holidays, fit_arrivals
+from simoffice.calibration.arrivals import ArrivalFit, detect_holidays, fit_arrivals
 from simoffice.calibration.call_retries import fit_retries
 from simoffice.calibration.call_shifts import shifts_for
 from simoffice.calibration.fitted import CallCentreFit
@@ -46,6 +47,8 @@ __all__ = ["POOLED", "fit_calls"]
 POOLED = "(all calls)"
 # An agent's first answer (last end) of a day this close to the opening (closing) means on duty from it.
 SNAP_MIN = 45
+# Call types get arrival profiles of their own when a test of one profile for all rejects it at this level.
+PROFILE_ALPHA = 0.01
 
 
 def fit_calls(calls: Log, ticket_services: list[str] | None, notes: list[str], *, bin_min: int = 60,
@@ -95,6 +98,8 @@ def fit_calls(calls: Log, ticket_services: list[str] | None, notes: list[str], *
     end = min(DAY, -(-max(h[1] for h in spans.values()) // bin_min) * bin_min)
     profile = fit_arrivals(f.loc[~retries.is_retry, "arrived"], bin_min, start, end, period[0].date(),
                            period[-1].date(), holidays=list(holidays), detect=detect)
+    by_type = _profiles_by_type(f.loc[~retries.is_retry], services, profile, notes) \
+        if calls.has_services and len(services) > 1 else {}
     agents, shifts = _agents(f, ordinary, services, hours)
     if ticket_services is not None and calls.has_services:
         unknown = [sv for sv in services if sv not in ticket_services]
@@ -103,8 +108,8 @@ def fit_calls(calls: Log, ticket_services: list[str] | None, notes: list[str], *
             notes.append(f"{n} calls about services no ticket has ({', '.join(unknown)}) are left out: "
                          "every service needs a desk at the offices")
     if ticket_services is not None:
-        notes.append("calls follow the offices' arrival profile (the network has one profile for every "
-                     "channel); the contact centre has its own opening hours and shifts")
+        notes.append("callers are a zone of their own, with the calls' arrival profile; the contact centre "
+                     "has its own opening hours and shifts")
     if retries.placeholders:
         notes.append(f"customer ids {', '.join(repr(p) for p in retries.placeholders[:3])} have more than "
                      "20 calls on some day: taken for placeholders of unidentified callers")
@@ -113,7 +118,31 @@ def fit_calls(calls: Log, ticket_services: list[str] | None, notes: list[str], *
               "abandoned": int((f["outcome"] == "abandoned").sum()),
               "short_abandons": len(calls.frame) - len(f), "retries": int(retries.is_retry.sum())}
     return CallCentreFit(calls, per_week, by_service, fits, samples, patience, (t, event),
-                         visits.hours_text(hours), agents, shifts, arrivals=profile, retries=retries, counts=counts)
+                         visits.hours_text(hours), agents, shifts, arrivals=profile, retries=retries, counts=counts,
+                         arrivals_by_service=by_type)
+
+
+def _profiles_by_type(first: pd.DataFrame, services: list[str], pooled: ArrivalFit,
+                      notes: list[str]) -> dict[str, ArrivalFit]:
+    """Each call type's own arrival profile (first attempts, the pooled profile's bins and
+    holidays), when the types' calls are spread over weekday × bin differently: a G-test of
+    homogeneity of the types' counts per cell at level :data:`PROFILE_ALPHA`. Otherwise none
+    (every type follows the pooled profile, which their split would only make noisier)."""
+    a = pooled
+    first_day, last_day = a.daily.index[0].date(), a.daily.index[-1].date()
+    own = {sv: fit_arrivals(first.loc[(first["service"] == sv).to_numpy(), "arrived"], a.bin_min, a.start_min,
+                            a.start_min + a.bin_min * a.rates.shape[1], first_day, last_day,
+                            holidays=list(a.holidays), detect=False) for sv in services}
+    counts = np.array([(fit.rates * fit.days[:, None]).ravel() for fit in own.values()])
+    counts = counts[:, counts.sum(axis=0) > 0]
+    p = 1.0 if counts.shape[1] < 2 else float(stats.chi2_contingency(counts, lambda_="log-likelihood")[1])
+    if p >= PROFILE_ALPHA:
+        notes.append(f"the call types' calls come at the same times (G-test of their weekday × bin counts, "
+                     f"p = {p:.2g}): one arrival profile for every type")
+        return {}
+    notes.append(f"each call type has its own arrival profile (its weekday × bin counts differ from the others', "
+                 f"G-test p = {p:.2g})")
+    return own
 
 
 def _drop_short_abandons(calls: Log, short_abandon_sec: float) -> pd.DataFrame:

@@ -88,6 +88,8 @@ class CallCentreFit:
     arrivals: ArrivalFit | None = None
     retries: RetryFit | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # Per call type (when the log gives types), its own arrival profile: first attempts, holidays as above.
+    arrivals_by_service: dict[str, ArrivalFit] = field(default_factory=dict)
 
 
 @dataclass

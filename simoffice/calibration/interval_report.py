@@ -21,8 +21,8 @@ call log would give:
   ordinary open dates), written as agents on shifts
   (:func:`simoffice.calibration.call_shifts.shifts_for`).
 
-:func:`with_interval_report` puts the fit into a calibration as its contact
-centre and rewrites the network config.
+:func:`simoffice.calibration.calibrate.calibrate` makes the fit the contact centre
+of a ticket log's network, or of a network of its own.
 """
 
 from __future__ import annotations
@@ -39,14 +39,14 @@ from simoffice.calibration import on_duty as duty_fit
 from simoffice.calibration.arrivals import ArrivalFit, detect_holidays
 from simoffice.calibration.call_shifts import shifts_for
 from simoffice.calibration.calls import POOLED
-from simoffice.calibration.fitted import Calibration, CallCentreFit, IntervalFit
+from simoffice.calibration.fitted import CallCentreFit, IntervalFit
 from simoffice.calibration.interval_patience import erlang_a_intervals, patience_rate
 from simoffice.calibration.logs import CALL_COLUMNS, TICKET_COLUMNS, Log, parse_times
 from simoffice.calibration.table import ColumnMap, Described, LogError, apply_map, check_timezone, read_table
 from simoffice.calibration.visits import OPEN_DAY_SHARE, hours_text
 from simoffice.vocabulary import DAY, WEEKDAYS
 
-__all__ = ["INTERVAL_COLUMNS", "read_interval_report", "fit_interval_report", "with_interval_report",
+__all__ = ["INTERVAL_COLUMNS", "read_interval_report", "fit_interval_report",
            "interval_report_from_calls"]
 
 # column -> (required, what it holds).
@@ -217,9 +217,10 @@ def _interval_min(frame: pd.DataFrame) -> int:
 # ---------------------------------------------------------------------- fitting
 
 
-def fit_interval_report(report: Log, ticket_services: list[str], notes: list[str]) -> CallCentreFit:
+def fit_interval_report(report: Log, ticket_services: list[str] | None, notes: list[str]) -> CallCentreFit:
     """The contact centre from an interval report: calls a week (per service), the
     centre's opening hours and profile, call times, callers' patience and agents on shifts.
+    ``ticket_services``: the services of the ticket log (None: no ticket log).
 
     Raises:
         LogError: a report with no handled call (no handle time to fit) or with calls
@@ -267,7 +268,8 @@ def fit_interval_report(report: Log, ticket_services: list[str], notes: list[str
         float((used["handled"] * used["aht_min"].fillna(0)).sum()), float(used["agents"].sum() * length))
     totals = {c: int(f[c].sum()) for c in ("offered", "handled", "abandoned")}
     interval_fit = IntervalFit(length, profile, totals["offered"], totals["handled"], totals["abandoned"], *check)
-    unknown = [sv for sv in services if report.has_services and sv not in ticket_services]
+    unknown = [sv for sv in services if report.has_services and ticket_services is not None
+               and sv not in ticket_services]
     if unknown:
         n = int(f.loc[f["service"].isin(unknown), "offered"].sum())
         notes.append(f"{n} calls about services no ticket has ({', '.join(unknown)}) are left out: "
@@ -441,20 +443,6 @@ def _approximation_note(fit: IntervalFit, rows: int, patience: fitting.Fits | No
             f"patience gives {100 * fit.erlang_a_abandoned_share:.1f} % abandoned and an ASA of "
             f"{60 * fit.erlang_a_asa_min:.0f} s, against the report's {100 * fit.abandoned_share:.1f} % and "
             f"{60 * fit.asa_min:.0f} s")
-
-
-# ---------------------------------------------------------------------- into a calibration
-
-
-def with_interval_report(cal: Calibration, report: Log, schedule: dict) -> Calibration:
-    """Give a calibration the contact centre of an interval report, and rewrite its network
-    config (which must still build with ``schedule``)."""
-    from simoffice.calibration.network_yaml import check_buildable, network_config
-
-    cal.calls = fit_interval_report(report, sorted(cal.service_fits), cal.notes)
-    cal.network = network_config(cal)
-    check_buildable(cal, schedule)
-    return cal
 
 
 # ---------------------------------------------------------------------- from a call log

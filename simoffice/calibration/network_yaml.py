@@ -19,14 +19,22 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simoffice.calibration.call_network import CALLERS, calls_only_network, contact_centre_block
+from simoffice.calibration.call_network import (
+    CALLERS,
+    CALLS_MAX_VISITS,
+    callers,
+    calls_only_network,
+    contact_centre_block,
+)
 from simoffice.calibration.calls import POOLED
+from simoffice.calibration.demand_zones import ZoneDemand, write_zones
 from simoffice.calibration.fitted import Calibration
 from simoffice.calibration.fitting import round_significant
 from simoffice.calibration.summary import plural
 from simoffice.files import atomic_write
 
-__all__ = ["SEGMENT", "network_config", "offered_services", "office_segment", "check_buildable", "network_yaml",
+__all__ = ["SEGMENT", "network_config", "offered_services", "office_segment", "phone_service",
+           "check_buildable", "network_yaml",
            "config_yaml", "text_value", "one_line", "write_network"]
 
 # The one client segment of a calibrated network.
@@ -36,42 +44,44 @@ SEGMENT = "clients"
 def network_config(cal: Calibration) -> dict:
     """The network config (plain dicts) of a calibration.
 
-    Demand per service is first-visit tickets a week, plus calls a week when there
-    is a call log. A client of a service the contact centre handles phones with
-    the segment's ``phone`` weight p, chosen so that the model's calls match the
-    log's: p = calls / demand of the services handled by phone.
+    Demand is a bundle a week per first-visit ticket of a service at the offices.
+    With a call log, the calls are the demand of callers of their own (:func:`_zones`):
+    they phone, with the calls' own arrival profile (the contact centre's hours and
+    shifts are the log's, not the offices'), about a service of their own per call
+    type, ``<service> by phone``: the service's skill, the call's talk time, and no
+    missing documents (those are the offices' returns).
     """
     if not cal.offices:  # a call log alone
         return calls_only_network(cal, SEGMENT)
     services = offered_services(cal)
     office_tickets = _office_tickets(cal, services)
-    tickets, calls, demand, phone_services = _demand(cal, services, office_tickets)
+    calls = _calls(cal, services, office_tickets)
+    by_phone = {s: phone_service(s, services) for s in services if calls.get(s, 0) > 0}
+    demand = {s: sum(mine.get(s, 0.0) for mine in office_tickets.values()) for s in services}
+    demand.update({by_phone[s]: calls[s] for s in by_phone})
     total = sum(demand.values())
-    # Clients of an office who phone instead are part of its demand: each service's
-    # first-visit tickets there, scaled up by the service's calls.
-    office_demand = {o: {s: t * demand[s] / tickets[s] for s, t in mine.items()}
-                     for o, mine in office_tickets.items()}
     net: dict[str, Any] = {
         "name": cal.name,
         "max_visits": int(cal.returns.max_visits),
         "return_after_days": int(cal.returns.return_after_days),
         "arrival_profile": cal.arrivals.config(),
         "busyness_cv": 0.0 if cal.busyness is None else _r(cal.busyness.cv, 2),
-        "segments": {SEGMENT: _segment(cal, calls, demand, phone_services)},
-        "services": {s: _service(cal, s, s in phone_services) for s in services},
-        "bundles": {s: {"needs": [s], "share": _r(demand[s] / total) if total > 0 else 1.0} for s in services},
+        "segments": {SEGMENT: _segment(cal)},
+        "services": {**{s: _service(cal, s) for s in services},
+                     **{phoned: _phone_service(cal, s) for s, phoned in by_phone.items()}},
+        "bundles": {b: {"needs": [b], "share": _r(v / total) if total > 0 else 1.0} for b, v in demand.items()},
         "offices": [{"name": o.name,
-                     "bundles_per_week": _r(sum(office_demand[o.name].values())),
+                     "bundles_per_week": _r(sum(office_tickets[o.name].values())),
                      "opening_hours": dict(o.opening_hours),
                      "desk_groups": [{"name": g.name, "skills": list(g.services), "staff": dict(g.staff)}
                                      for g in o.desk_groups]}
                     for o in cal.offices],
     }
-    if len(cal.offices) > 1:
-        _by_office(net, office_demand, demand)
-    cc = cal.calls
-    if cc is not None:
-        net["contact_centre"] = contact_centre_block(cc, phone_services)
+    if len(cal.offices) > 1 or by_phone:
+        _zones(net, office_tickets, {s: (by_phone[s], calls[s]) for s in by_phone}, cal)
+    if by_phone:
+        net["contact_centre"] = contact_centre_block(cal.calls, list(by_phone))
+        net["max_visits"] = max(net["max_visits"], CALLS_MAX_VISITS)
     return net
 
 
@@ -80,33 +90,29 @@ def office_segment(office: str) -> str:
     return f"{SEGMENT} of {office}"
 
 
-def _by_office(net: dict[str, Any], office_demand: dict[str, dict[str, float]], demand: dict[str, float]) -> None:
-    """Give each office of a network of several its own demand per service.
+def phone_service(service: str, services: list[str]) -> str:
+    """The name of the service that a call about ``service`` is: ``<service> by phone``
+    (longer while a service of the log has that name)."""
+    name = f"{service} by phone"
+    while name in services:
+        name += " (call)"
+    return name
 
-    The model draws every zone's bundles from the network's mix, reweighted by the
-    zone's segment mix; so each office becomes a zone of its own (reaching only its
-    office, with no travel) whose clients are a segment of their own (the one
-    segment's fits, copied), and each service's bundle is split over those segments
-    in proportion to the offices' demand for it. A zone's clients then need only the
-    services its office offers, in the office's own mix. The log says nothing of
-    residents: a zone's ``population`` is its demand in bundles a week, with
-    ``bundles_per_1000_per_week`` 1000.
-    """
-    per_office = {o: sum(mine.values()) for o, mine in office_demand.items()}
-    total = sum(per_office.values())
-    segment = net["segments"][SEGMENT]
-    net["bundles_per_1000_per_week"] = 1000.0
-    net["segments"] = {office_segment(o): {**copy.deepcopy(segment), "share": _r(v / total) if total > 0 else 1.0}
-                       for o, v in per_office.items()}
-    for s, bundle in net["bundles"].items():
-        mix = {office_segment(o): _r(mine[s] / demand[s]) for o, mine in office_demand.items() if mine.get(s, 0) > 0}
-        if mix:
-            bundle["segment_mix"] = mix
-    net["zones"] = {o: {"population": _r(v), "segment_mix": {office_segment(o): 1.0}, "travel_min": {o: 0.0}}
-                    for o, v in per_office.items()}
-    for office in net["offices"]:
-        del office["bundles_per_week"]
-    net["offices"] = net.pop("offices")  # after the zones
+
+def _zones(net: dict[str, Any], office_tickets: dict[str, dict[str, float]],
+           calls: dict[str, tuple[str, float]], cal: Calibration) -> None:
+    """Give each office its own demand per service, and the callers theirs
+    (:mod:`~simoffice.calibration.demand_zones`): each office is a zone of its own,
+    reaching only its office with no travel, whose clients are a segment of their own
+    (the one segment's fits, copied); the callers are zones of their own
+    (:func:`~simoffice.calibration.call_network.callers`). ``calls``: per call type,
+    its service's bundle and first calls a week."""
+    segment = net["segments"].pop(SEGMENT)
+    zones = {o: ZoneDemand(office_segment(o), copy.deepcopy(segment), mine, {o: 0.0})
+             for o, mine in office_tickets.items()}
+    if calls:
+        zones.update(callers(cal.calls, calls, segment, list(office_tickets), set(office_tickets)))
+    write_zones(net, zones)
 
 
 def offered_services(cal: Calibration) -> list[str]:
@@ -130,29 +136,23 @@ def _office_tickets(cal: Calibration, services: list[str]) -> dict[str, dict[str
     return out
 
 
-def _demand(cal: Calibration, services: list[str],
-            office_tickets: dict[str, dict[str, float]]) -> tuple[dict, dict, dict, list[str]]:
-    """Per service the first-visit tickets a week over every office, the calls and the
-    whole demand a week (tickets and calls), and the services the contact centre handles."""
+def _calls(cal: Calibration, services: list[str], office_tickets: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Per service the first calls a week about it (none without a call log): the calls'
+    types that are services of the offices, or every service in proportion to its tickets
+    when the calls have no type."""
     cc = cal.calls
+    if cc is None:
+        return {}
+    if cc.log.has_services:
+        return {s: v for s, v in cc.calls_by_service.items() if s in services and v > 0}
     tickets = {s: sum(mine.get(s, 0.0) for mine in office_tickets.values()) for s in services}
-    tickets_per_week = sum(tickets.values())
-    calls = {s: 0.0 for s in services}
-    phone_services: list[str] = []
-    if cc is not None:
-        if cc.log.has_services:
-            calls.update({s: v for s, v in cc.calls_by_service.items() if s in calls})
-            phone_services = [s for s in services if calls[s] > 0]
-        else:
-            calls = {s: cc.calls_per_week * tickets[s] / max(tickets_per_week, 1e-12) for s in services}
-            phone_services = list(services)
-    demand = {s: tickets[s] + calls[s] for s in services}
-    return tickets, calls, demand, phone_services
+    total = sum(tickets.values())
+    return {s: cc.calls_per_week * tickets[s] / max(total, 1e-12) for s in services}
 
 
-def _segment(cal: Calibration, calls: dict, demand: dict, phone_services: list[str]) -> dict[str, Any]:
-    """The one client segment: patience, returns, and the phone weight that reproduces the calls."""
-    segment: dict[str, Any] = {
+def _segment(cal: Calibration) -> dict[str, Any]:
+    """The one client segment: patience and returns; it walks in (callers are a segment of their own)."""
+    return {
         "share": 1.0,
         "patience": None if cal.patience is None else cal.patience.best.config(),
         "priority": 0,
@@ -160,24 +160,22 @@ def _segment(cal: Calibration, calls: dict, demand: dict, phone_services: list[s
         "informed_share": 1.0,
         "channels": {"walk_in": 1.0},
     }
-    if phone_services:
-        p = sum(calls.values()) / sum(demand[s] for s in phone_services)
-        segment["channels"] = {"walk_in": _r(1 - p), "phone": _r(p)}
-    return segment
 
 
-def _service(cal: Calibration, service: str, by_phone: bool) -> dict[str, Any]:
-    """A service: its desks' skill, service time, returns, and the phone's call time if ``by_phone``."""
-    entry: dict[str, Any] = {
+def _service(cal: Calibration, service: str) -> dict[str, Any]:
+    """A service at the offices: its desks' skill, service time and returns."""
+    return {
         "skill": service,
         "service_time": cal.service_fits[service].best.config(),
         "missing_document_prob": _r(min(cal.returns.missing_document_prob.get(service, (0.0, 0))[0], 0.95)),
     }
-    if by_phone:
-        entry["phone"] = "settle"
-        fit = cal.calls.call_times.get(service) or cal.calls.call_times[POOLED]
-        entry["phone_time"] = fit.best.config()
-    return entry
+
+
+def _phone_service(cal: Calibration, service: str) -> dict[str, Any]:
+    """A call about ``service``: settled on the phone in the call type's talk time (a
+    desk with the service's skill would take the caller who walked in)."""
+    fit = cal.calls.call_times.get(service) or cal.calls.call_times[POOLED]
+    return {"skill": service, "service_time": fit.best.config(), "phone": "settle"}
 
 
 def _r(x: float, digits: int = 4) -> float:
@@ -276,8 +274,10 @@ def network_yaml(cal: Calibration, source: str | None = None, command: str | Non
         f"{plural(n_services, 'service')}"
         + (f", {len(cal.calls.log.frame)} calls" if cal.calls else "") + ".",
     ]
-    if not cal.offices:  # a call log alone
-        lines[1] = (f"# {len(cal.calls.log.frame)} calls, {first} to {last}, a contact centre on its own, "
+    if not cal.offices:  # a call log or an interval report alone
+        calls = (f"{cal.calls.intervals.offered} calls offered in {len(cal.log.frame)} intervals"
+                 if cal.calls.intervals is not None else f"{len(cal.calls.log.frame)} calls")
+        lines[1] = (f"# {calls}, {first} to {last}, a contact centre on its own, "
                     f"{plural(n_services, 'call type')}; its callers live at office '{CALLERS}' (never open, "
                     "one idle desk).")
     if command:
@@ -301,6 +301,11 @@ def network_yaml(cal: Calibration, source: str | None = None, command: str | Non
             "# Offices as they are: each office is a zone of its own (population = its bundles a week)",
             "# whose clients, a segment of their own with the same fits, need only the services its",
             "# desks served, in the office's own mix.",
+        ]
+    if cal.offices and "contact_centre" in cal.network:
+        lines += [
+            "# Callers are a zone and segment of their own: they phone, at the times of the calls' own",
+            "# arrival profile; the contact centre has the opening hours and shifts of its log.",
         ]
     lines = [one_line(line) for line in lines]
     return "\n".join(lines) + "\n" + config_yaml(cal.network, defaults=["schema_network", "_self_"])

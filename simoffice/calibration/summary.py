@@ -31,11 +31,15 @@ def _fmt(x: float, digits: int = 2) -> str:
 def format_summary(cal: Calibration) -> str:
     """A short text summary: data, holidays, fits with their AIC and KS, offices, odd rows."""
     c = cal.counts
-    calls_only = cal.log.kind == "calls"  # a call log alone: its records are calls, not tickets
-    if calls_only:
+    calls_only = cal.log.kind in ("calls", "intervals")  # a contact centre alone: its records are calls
+    if cal.log.kind == "calls":
         outcome = cal.log.frame["outcome"]
         out = [f"{len(outcome)} calls, {cal.first_day} to {cal.last_day}: {int((outcome == 'answered').sum())} "
                f"answered, {int((outcome == 'abandoned').sum())} abandoned"]
+    elif cal.log.kind == "intervals":
+        i = cal.calls.intervals
+        out = [f"An interval report of {len(cal.log.frame)} intervals of {i.interval_min} min, {cal.first_day} to "
+               f"{cal.last_day}: {i.offered} calls offered, {i.handled} handled, {i.abandoned} abandoned"]
     else:
         out = [
             f"{c['tickets']} tickets, {cal.first_day} to {cal.last_day}: {c['served']} served, {c['reneged']} "

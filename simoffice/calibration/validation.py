@@ -185,8 +185,21 @@ def compare(observed: pd.DataFrame, simulated: list[pd.DataFrame], keys: list[st
 
 
 def _period(cal: Any) -> tuple[dt.date, dt.date]:
-    """The log's first and last day."""
-    return cal.first_day, cal.last_day
+    """The days compared: the log's first to last; with a ticket log and a call log, the days
+    both cover (a week of one log's counts is not a week of the other's).
+
+    Raises:
+        ValueError: a ticket log and a call log with no day in common.
+    """
+    first, last = cal.first_day, cal.last_day
+    if cal.offices and cal.calls is not None and cal.calls.log.kind == "calls":
+        arrived = cal.calls.log.frame["arrived"]
+        first, last = max(first, arrived.min().date()), min(last, arrived.max().date())
+        if first > last:
+            raise ValueError(f"--check-replications: expected a ticket log and a call log with days in common "
+                             f"(got {cal.first_day}–{cal.last_day} and {arrived.min().date()}–"
+                             f"{arrived.max().date()})")
+    return first, last
 
 
 def _call_target(cal: Any) -> float | None:

@@ -1,6 +1,7 @@
 """``simoffice-calibrate``: fit a network config to an office's queue-system log.
 
-    simoffice-calibrate LOG --out configs/network/NAME.yaml [--calls CALLS] [options]
+    simoffice-calibrate LOG --out configs/network/NAME.yaml [--calls CALLS | --intervals FILE] [options]
+    simoffice-calibrate --calls CALLS --out …        (a contact centre alone; or --intervals FILE)
 
 Every mistake in the options or the log ends in one line on stderr and exit status 2.
 """
@@ -15,7 +16,7 @@ from typing import Sequence
 
 from simoffice.calibration import visits
 from simoffice.calibration.calibrate import DEFAULT_SCHEDULE, PROG, calibrate, load_schedule
-from simoffice.calibration.interval_report import INTERVAL_COLUMNS, read_interval_report, with_interval_report
+from simoffice.calibration.interval_report import INTERVAL_COLUMNS, read_interval_report
 from simoffice.calibration.logs import CALL_COLUMNS, TICKET_COLUMNS, LogError, read_log
 from simoffice.calibration.network_yaml import write_network
 from simoffice.calibration.summary import format_check, format_summary
@@ -34,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                "--out configs/network/sample_office.yaml, then simoffice network=sample_office design=co_located")
     p.add_argument("log", nargs="?", default=None,
                    help="the ticket log (CSV or parquet; see README, 'Calibrating from a queue-system log'); "
-                        "may be left out with --calls: a call log alone makes a contact-centre network")
+                        "may be left out with --calls or --intervals: a call log or an interval report alone makes "
+                        "a contact-centre network")
     p.add_argument("--out", required=True, help="the network config to write, e.g. configs/network/NAME.yaml")
     p.add_argument("--report", default=None,
                    help="the calibration page to write (default: results/calibration/NAME/calibration.html)")
@@ -135,23 +137,21 @@ def _calibrate(argv: Sequence[str] | None) -> None:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         fail(f"--schedule: expected a schedule YAML file with shifts (got {args.schedule!r}: {first})")
     try:
-        if args.log is None and not args.calls:
-            fail("LOG: expected a ticket log, or a call log with --calls (got neither)")
-        log = None if args.log is None else _read(args.log, "tickets", args, maps)
-        calls = None
+        if args.log is None and not args.calls and not args.intervals:
+            fail("LOG: expected a ticket log, or a call log with --calls, or an interval report with --intervals "
+                 "(got none)")
         if args.calls and args.intervals:
             fail("--intervals: expected either a call log (--calls) or an interval report (--intervals), not both "
                  f"(got {args.calls!r} and {args.intervals!r})")
-        if args.calls:
-            calls = _read(args.calls, "calls", args, maps)
+        log = None if args.log is None else _read(args.log, "tickets", args, maps)
+        calls = _read(args.calls, "calls", args, maps) if args.calls else None
+        intervals = None if not args.intervals else read_interval_report(
+            args.intervals, timezone=args.timezone, time_format=args.time_format, sep=args.sep,
+            encoding=args.encoding, column_map=maps["intervals"])
         cal = calibrate(log, name=out.stem, bin_min=args.bin_min, holidays=holidays,
                         detect_holidays=not args.no_detect_holidays, schedule=schedule,
                         schedule_name=Path(args.schedule).stem, return_window_days=args.return_window_days,
-                        calls=calls, short_abandon_sec=args.short_abandon_sec)
-        if args.intervals:
-            with_interval_report(cal, read_interval_report(
-                args.intervals, timezone=args.timezone, time_format=args.time_format, sep=args.sep,
-                encoding=args.encoding, column_map=maps["intervals"]), schedule)
+                        calls=calls, short_abandon_sec=args.short_abandon_sec, intervals=intervals)
     except LogError as err:
         fail(f"log error: {err}")
     except ValueError as err:  # an option the log cannot satisfy (e.g. an unknown time zone)
@@ -160,11 +160,14 @@ def _calibrate(argv: Sequence[str] | None) -> None:
     if "--force" not in command.split():
         command += " --force"
     try:
-        write_network(cal, out, force=args.force, source=args.log or args.calls, command=command)
+        write_network(cal, out, force=args.force, source=args.log or args.calls or args.intervals, command=command)
     except FileExistsError as err:
         fail(str(err))
     check, check_error = None, None
-    if args.check_replications:
+    if args.check_replications and cal.log.kind == "intervals":
+        cal.notes.append("not checked against the log: an interval report alone has no per-call records "
+                         "to compare the model with")
+    elif args.check_replications:
         try:
             check = check_against_log(cal, schedule, args.check_replications)
         except ValueError as err:  # a bug if it happens: the network was built before it was written

@@ -29,21 +29,31 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
+from simoffice.cli import run_dir
+from simoffice.config import hydra_errors, hydra_guard, schema  # noqa: F401  (schema: registers the ConfigStore entries)
 from simoffice.config.compose import CONFIG_DIR, config_hash
+from simoffice.config.shares import share_warnings
 from simoffice.errors import ConfigError, RunInterrupted
 from simoffice.measures.metrics import UNITS
 from simoffice.reports.scorecard import format_standards
 from simoffice.reports.warnings import format_warnings
-from simoffice.run import resume
+from simoffice.run import lock, resume, workers
 from simoffice.studies import sweep  # noqa: F401
+
+# Imported by a worker process of the command (a launcher unpickling a sweep's job): that
+# worker ends with the command, even before its job begins (see simoffice.run.workers).
+workers.guard()
 
 
 def fail(message: str, out_dir: Path | None = None, status: int = 2) -> None:
     """Print one line to stderr and exit with ``status``, removing an output
-    directory that holds nothing but Hydra's own files."""
+    directory that holds nothing but Hydra's own files. In a sweep's job a config error
+    (status 2) fails that job only: it is recorded and the other jobs run (see
+    :mod:`simoffice.studies.sweep`)."""
+    if status == 2 and sweep.IN_JOB:
+        raise sweep.JobFailed(message)
     if out_dir is not None and out_dir.is_dir():
-        if all(p.name == ".hydra" or p.suffix == ".log" for p in out_dir.iterdir()):
+        if all(p.name in (".hydra", lock.LOCK_NAME) or p.suffix == ".log" for p in out_dir.iterdir()):
             shutil.rmtree(out_dir, ignore_errors=True)
     print(f"simoffice: {message}", file=sys.stderr)
     sys.exit(status)
@@ -69,10 +79,7 @@ def interrupted(err: KeyboardInterrupt, out_dir: Path | None, total: int | None 
     name = signal.Signals(signum).name
     if task is not None:
         done = f"during the {task}"
-        if out_dir is not None and out_dir.is_dir():
-            for path in out_dir.iterdir():
-                if path.name != ".hydra" and path.suffix != ".log":
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+        remove_outputs(out_dir)
     elif writing:
         done = f"while writing the results of {total} replications"
     elif isinstance(err, RunInterrupted):
@@ -80,6 +87,26 @@ def interrupted(err: KeyboardInterrupt, out_dir: Path | None, total: int | None 
     else:
         done = "before any replication had finished"
     fail(f"interrupted by {name} {done}; nothing was written", out_dir, status=128 + signum)
+
+
+def remove_outputs(out_dir: Path | None) -> None:
+    """Remove what a comparison or staffing search had written (not Hydra's own files)."""
+    if out_dir is not None and out_dir.is_dir():
+        for path in out_dir.iterdir():
+            if path.name not in (".hydra", lock.LOCK_NAME) and path.suffix != ".log":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def cannot_write(err: OSError, out_dir: Path, outputs: bool = False) -> None:
+    """``cannot write <path>: <cause>`` (a full or read-only disk, no permission), exit
+    status 2; ``outputs``: a comparison's or staffing search's partial outputs are removed
+    first (a run's save removes its own). Any other OSError is raised on."""
+    line = hydra_errors.write_error(err)
+    if line is None:
+        raise err
+    if outputs:
+        remove_outputs(out_dir)
+    fail(line, out_dir)
 
 
 def sweep_interrupted(sweep_dir: Path) -> None:
@@ -137,9 +164,12 @@ def arm_overrides(task_overrides: list[str], arms: dict) -> dict[str, list[str]]
 def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
     """Simulate the arms of ``compare.arms`` and write their outputs and comparison.html."""
     from simoffice.config.compose import compose
-    from simoffice.studies.compare import compare
+    from simoffice.studies.compare import arms_given, compare
 
-    arms = {str(k): [str(o) for o in v] for k, v in (cfg.compare.arms or {}).items()}
+    try:
+        arms = arms_given(cfg.compare.arms)
+    except ConfigError as err:
+        fail(f"config error: {err}", out_dir)
     if len(arms) < 2:
         fail("config error: compare.arms: expected at least two arms, e.g. "
              f"'compare.arms={{a:[\"design=siloed\"],b:[\"design=one_stop\"]}}' (got {list(arms)})", out_dir)
@@ -201,6 +231,8 @@ def run(cfg: DictConfig) -> float | None:
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
+    if multirun and not sweep.IN_JOB:  # a failed job is recorded and skipped; the worker ends with the command
+        return sweep.run_job(lambda: run(cfg), out_dir, hydra_cfg.job.num)
     if multirun:
         # The sweep's jobs run in parallel: each runs its replications one after
         # another (run.jobs 0 means 1 here) and without a progress bar of its own.
@@ -223,6 +255,8 @@ def run(cfg: DictConfig) -> float | None:
             return run_staffing(cfg, out_dir)
     except KeyboardInterrupt as err:
         interrupted(err, out_dir, task=cfg.task.replace("_", " ").replace("compare", "comparison"))
+    except OSError as err:
+        cannot_write(err, out_dir, outputs=True)
     if cfg.task != "simulate":
         fail(f"config error: task: expected one of {list(TASKS)} (got '{cfg.task}')", out_dir)
     return run_simulation(cfg, out_dir, multirun)
@@ -231,12 +265,10 @@ def run(cfg: DictConfig) -> float | None:
 def skip_complete(cfg: DictConfig, marker: Path, out_dir: Path, key: str) -> float | None:
     """A directory that holds a complete run: with ``run.resume`` and the same config, the
     run is skipped (its stored mean wait returned); otherwise the command stops."""
-    if not cfg.run.resume:
-        fail(f"{key}: expected a directory without earlier results (got '{out_dir}'; "
-             f"run.resume=true skips complete runs)")
-    if cfg.task == "simulate" and resume.config_mismatch(marker, config_hash(cfg)):
-        fail(f"run.resume: expected the config of the complete run in '{out_dir}' (got another config: "
-             f"hash {config_hash(cfg)} against {resume.stored_hash(marker)})")
+    reason = resume.refusal(marker, out_dir, cfg.run.resume is True,
+                            config_hash(cfg) if cfg.task == "simulate" else None, key)
+    if reason is not None:
+        fail(reason)
     print(f"  complete, skipped -> {out_dir}")
     return resume.stored_wait(marker)
 
@@ -252,10 +284,13 @@ def run_simulation(cfg: DictConfig, out_dir: Path, multirun: bool) -> float | No
         fail(f"config error: {err}", out_dir)
     except KeyboardInterrupt as err:
         interrupted(err, out_dir)
+    results.summary["warnings"] += share_warnings(cfg)  # shares read normalised: said in words
     try:
         results.save(out_dir)
     except KeyboardInterrupt as err:
         interrupted(err, out_dir, total=results.spec.run.replications, writing=True)
+    except OSError as err:  # (the save has removed what it had written)
+        cannot_write(err, out_dir)
     wait = results.summary["measures"]["wait_mean_min"]["mean"]
     if cfg.run.quiet:
         print(out_dir)
@@ -291,17 +326,18 @@ def main() -> None:
     # resource tracker cleans up; its warning about them says nothing to a user.
     os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     hydra_errors.install()
+    workers.mark_origin()  # the sweep's and the replications' workers end with this process
     sys.argv[1:] = resume.sweep_argv(sys.argv[1:])
-    # Hydra rewrites a run directory's .hydra/ record before the task starts: refuse an
-    # explicit hydra.run.dir that already holds results before Hydra touches it.
-    for arg in sys.argv[1:]:
-        if (arg.startswith("hydra.run.dir=") and resume.completed(Path(arg.split("=", 1)[1]))
-                and not resume.wants_resume(sys.argv[1:])):
-            fail(f"hydra.run.dir: expected a directory without earlier results (got '{arg.split('=', 1)[1]}'; "
-                 f"run.resume=true skips a complete run)")
+    hydra_guard.install_report()  # a config naming code (hydra.callbacks …) or an interpolation: one line
+    # Hydra writes a run directory's .hydra/ record before the task starts: a directory with a
+    # complete run, or in use by another run, is refused (or skipped) before Hydra touches it.
+    run_dir.install()
     try:
         _main()
     except KeyboardInterrupt as err:
         if sweep.RUNNING:  # a sweep whose jobs run in other processes
             sweep_interrupted(sweep.RUNNING[-1])
         interrupted(err, None)  # before the run began (Hydra composing the config)
+    status, line = sweep.exit_status()  # a sweep: 2 when no job has results or its summary was not written
+    if status:
+        fail(line, status=status)

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from omegaconf import DictConfig
 
-from simoffice.config import catalogue, hours, network, synthetic
+from simoffice.config import bounds, catalogue, hours, network, synthetic
 from simoffice.config.checks import boolean, integer, number, one_of, probability, weights
 from simoffice.config.network_schema import (
     ONE_AGENCY,
@@ -88,7 +88,10 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
             net = network_section(_synthetic(net, schedule, opening))
         spec = network.explicit(net, schedule, opening, design, run)
         _check_reachable(spec, net)
-    return dataclasses.replace(spec, standards=standards(config.standards, spec))
+    spec = dataclasses.replace(spec, standards=standards(config.standards, spec))
+    bounds.check_counts(spec)
+    bounds.check_run_size(spec)  # last: the estimate needs the whole spec
+    return spec
 
 
 def generated_network(cfg: DictConfig | Mapping[str, Any]) -> dict:
@@ -113,7 +116,7 @@ def run_settings(r: RunConfig) -> Run:
         ConfigError: a count out of range, a warm-up as long as the run, a start
             date that is not an ISO date.
     """
-    weeks = integer(r.weeks, "run.weeks", 1)
+    weeks = bounds.at_most(integer(r.weeks, "run.weeks", 1), "run.weeks", "weeks")
     warmup = integer(r.warmup_weeks, "run.warmup_weeks", 0)
     if warmup >= weeks:
         raise ConfigError("run.warmup_weeks", f"fewer weeks than run.weeks ({weeks})", warmup)
@@ -124,10 +127,12 @@ def run_settings(r: RunConfig) -> Run:
     return Run(
         weeks=weeks,
         warmup_weeks=warmup,
-        drain_weeks=integer(r.drain_weeks, "run.drain_weeks", 0),
-        replications=integer(r.replications, "run.replications", 1),
+        drain_weeks=bounds.at_most(integer(r.drain_weeks, "run.drain_weeks", 0), "run.drain_weeks", "weeks",
+                                   "an integer >= 0"),
+        replications=bounds.at_most(integer(r.replications, "run.replications", 1), "run.replications",
+                                    "replications"),
         seed=integer(r.seed, "run.seed", 0),
-        jobs=integer(r.jobs, "run.jobs", 0),
+        jobs=bounds.at_most(integer(r.jobs, "run.jobs", 0), "run.jobs", "jobs", "an integer >= 0 (0: one per core)"),
         service_level_target_min=number(r.service_level_target_min, "run.service_level_target_min", 0, True),
         start_date=start.isoformat(),
         start_weekday=start.weekday(),
@@ -162,14 +167,16 @@ def _design(d: DesignConfig) -> Design:
 def _synthetic(net: SyntheticNetworkConfig, schedule: Schedule, default_hours: tuple) -> dict:
     """Check a synthetic network's generator parameters and catalogue, then
     generate the explicit network it describes (see :mod:`simoffice.config.synthetic`)."""
-    offices = integer(net.offices, "network.offices", 1)
+    offices = bounds.at_most(integer(net.offices, "network.offices", 1), "network.offices", "synthetic_offices")
     zones = 3 * offices if net.zones is None else integer(net.zones, "network.zones", 1)
+    bounds.at_most(zones, "network.zones", "synthetic_zones")
     rural_share = probability(net.rural_share, "network.rural_share")
     if 0 < rural_share < 1 and zones < 2:
         raise ConfigError("network.zones", "at least 2 zones when 0 < rural_share < 1 (an urban and a rural one)",
                           zones)
     for name in ("population", "office_spacing_km", "speed_kmh", "max_utilisation"):
         number(getattr(net, name), f"network.{name}", 0, strict=True)
+    bounds.at_most(net.population, "network.population", "population", "a number > 0")
     for name in ("staffing_beta", "mobile_threshold_min", "bundles_per_1000_per_week"):
         number(getattr(net, name), f"network.{name}", 0)
     integer(net.seed, "network.seed", 0)
@@ -201,7 +208,7 @@ def _synthetic(net: SyntheticNetworkConfig, schedule: Schedule, default_hours: t
 
 def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) -> ModelSpec:
     """The M/M/c(+M) queue: one office open around the clock, one service, walk-ins only."""
-    c = integer(net.servers, "network.servers", 1)
+    c = bounds.at_most(integer(net.servers, "network.servers", 1), "network.servers", "desks")
     lam_h = number(net.arrivals_per_hour, "network.arrivals_per_hour", 0, strict=True)
     mean = number(net.service_mean_min, "network.service_mean_min", 0, strict=True)
     cv = number(net.service_cv, "network.service_cv", 0)
@@ -247,7 +254,7 @@ def _mmc(net: MMCNetworkConfig, design: Design, run: Run, schedule_name: str) ->
         max_visits=1,
         return_after_days=1,
         schedule_name=schedule_name,
-        zones=(Zone("office", 0.0, lam_h * 168, False, (1.0,), ((0, 0.0),), xy=None),),
+        zones=(Zone("office", 0.0, lam_h * 168, False, (1.0,), ((0, 0.0),), xy=None, profile=None),),
         agencies=(ONE_AGENCY,),
         contact_centre=None,
         phone=None,

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from simoffice.config import bounds
 from simoffice.config.checks import boolean, integer, nonempty, number, one_of, probability, weekday, weights
 from simoffice.config.network_schema import (
     ONE_AGENCY,
@@ -51,14 +52,13 @@ def dist_or_none(node: DistConfig | None, key: str) -> distributions.Distributio
     return None if node is None else dist(node, key)
 
 
-def profile(p: ProfileConfig) -> ArrivalProfile:
-    """The arrival profile: weekday × time-of-day weights summing to 1.
+def profile(p: ProfileConfig, key: str = "network.arrival_profile") -> ArrivalProfile:
+    """The arrival profile at ``key``: weekday × time-of-day weights summing to 1.
 
     Raises:
         ConfigError: bins that do not divide the day, a start off the bin grid,
             more bins than the day holds, a negative weight, or no positive rate.
     """
-    key = "network.arrival_profile"
     bin_min = integer(p.bin_min, f"{key}.bin_min", 1)
     if bin_min > DAY or DAY % bin_min:
         raise ConfigError(f"{key}.bin_min", "a divisor of 1440 (1, 5, 15, 30, 60 …)", bin_min)
@@ -118,7 +118,7 @@ def segments(net: CatalogueConfig) -> tuple[Segment, ...]:
             name=name,
             share=share,
             patience=dist_or_none(s.patience, f"{key}.patience"),
-            priority=integer(s.priority, f"{key}.priority"),
+            priority=bounds.fits(integer(s.priority, f"{key}.priority"), f"{key}.priority", "priority", "an integer"),
             return_prob=probability(s.return_prob, f"{key}.return_prob"),
             informed_share=probability(s.informed_share, f"{key}.informed_share"),
             channels=chosen,
@@ -214,6 +214,7 @@ def bundles(net: CatalogueConfig, svcs: tuple[Service, ...], segs: tuple[Segment
             if svc_names.index(need) in idx:
                 raise ConfigError(f"{key}.needs[{i}]", "each service at most once in a bundle", need)
             idx.append(svc_names.index(need))
+        bounds.count_fits(len(idx), f"{key}.needs", "n_needs", "needs in a bundle", codes=False)
         probs = (tuple(s.share for s in segs) if b.segment_mix is None
                  else weights(b.segment_mix, f"{key}.segment_mix", seg_names, "segment"))
         out.append(Bundle(name, tuple(idx), share, tuple(probs)))

@@ -10,6 +10,7 @@ given (the schema types a value only when Hydra composes it).
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Mapping
 
 from simoffice.errors import ConfigError
@@ -18,6 +19,11 @@ from simoffice.vocabulary import WEEKDAYS
 # Hydra's instantiation keys: simoffice never builds Python objects from a config,
 # and refuses them so that a config file cannot name code to import or run.
 INSTANTIATION_KEYS = ("_target_", "_call_", "_partial_", "_args_", "_recursive_", "_convert_")
+NO_OBJECT = "no object to instantiate (simoffice allows no object instantiation keys in a config)"
+
+# An OmegaConf interpolation: ``${`` after an even number of backslashes (``\${`` is an
+# escaped, literal ``${``; ``\\${`` is a literal backslash, then an interpolation).
+INTERPOLATION = re.compile(r"(?<!\\)(?:\\\\)*\$\{")
 
 
 def integer(value: Any, key: str, low: int | None = None) -> int:
@@ -94,12 +100,43 @@ def weights(mapping: Mapping[str, Any], key: str, names: tuple[str, ...], what: 
 
 
 def no_instantiation(node: Any, key: str) -> None:
-    """Refuse Hydra's instantiation keys (``_target_`` …) anywhere in ``node``."""
+    """Refuse Hydra's instantiation keys (``_target_`` …) anywhere in ``node``.
+
+    Raises:
+        ConfigError: ``<key>._target_: expected no object to instantiate … (got 'os.system')``.
+    """
     if isinstance(node, Mapping):
         for k, v in node.items():
             if k in INSTANTIATION_KEYS:
-                raise ConfigError(f"{key}.{k}", "no object instantiation keys in a simoffice config", v)
+                raise ConfigError(f"{key}.{k}", NO_OBJECT, v)
             no_instantiation(v, f"{key}.{k}")
     elif isinstance(node, (list, tuple)):
         for i, v in enumerate(node):
             no_instantiation(v, f"{key}[{i}]")
+
+
+def interpolates(text: Any) -> bool:
+    """Whether ``text`` is a string that OmegaConf would read as an interpolation
+    (``${oc.env:HOME}``, ``a ${x} b``); an escaped ``\\${…}`` is literal text."""
+    return isinstance(text, str) and INTERPOLATION.search(text) is not None
+
+
+def literal(node: Any, key: str) -> None:
+    """Refuse an interpolation anywhere in ``node`` (a config read before OmegaConf
+    resolves it): a name or any other value is taken as written, never looked up
+    (an environment variable, another key). Mapping keys are never interpolated.
+
+    Raises:
+        ConfigError: ``network.name: expected a name taken literally, without ${…}
+            (got '${oc.env:HOME}')``.
+    """
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            literal(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            literal(v, f"{key}[{i}]")
+    elif interpolates(node):
+        what = "a name" if key.rpartition(".")[2] == "name" else "a value"
+        raise ConfigError(key, f"{what} taken literally, without ${{…}} (simoffice reads no interpolation "
+                          "outside hydra.*; write \\${ for a literal ${)", node)

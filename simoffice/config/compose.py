@@ -14,8 +14,11 @@ from typing import Any, Mapping
 
 from omegaconf import DictConfig, OmegaConf
 
-from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the schema in Hydra's ConfigStore)
+from simoffice.config import config_files, hydra_errors, hydra_guard, schema  # noqa: F401  (schema: registers the schema in Hydra's ConfigStore)
 from simoffice.config.strict import typed_config
+
+hydra_guard.install()  # every config Hydra composes is checked before anything is built from it
+config_files.install()  # every config file is checked (UTF-8, valid YAML, no aliases) before Hydra reads it
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 # Run settings that change how a run goes, not its tables.

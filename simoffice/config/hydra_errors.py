@@ -1,38 +1,63 @@
 """One-line messages for the config errors Hydra itself finds.
 
 Hydra refuses an unknown key, a value of the wrong type or an unknown group
-option while composing the config, and reports it in several lines.
+option while composing the config, and reports it in several lines; so does
+OmegaConf an interpolation that does not resolve (``${oc.env:NOPE}``, a missing
+key, an unknown resolver) and PyYAML a config file that is not valid YAML.
 :func:`config_error` turns those into the :class:`~simoffice.errors.ConfigError`
 simoffice's own checks raise (``key: expected … (got …)``; an unknown key as
 ``key: unknown key (did you mean …?)``, see :class:`~simoffice.config.strict.UnknownKey`):
 :func:`~simoffice.config.compose.compose` raises it, and :func:`install` makes
-the command line print it as one line. Anything else (a real bug) is left to
-Hydra's normal reporting; ``HYDRA_FULL_ERROR=1`` still shows the full stack trace.
+the command line print it as one line, and a file that cannot be written
+(``hydra.run.dir`` naming a file, a read-only or full disk) as
+``cannot write <path>: <cause>``, both with exit status 2. Anything else (a real
+bug) is left to Hydra's normal reporting; ``HYDRA_FULL_ERROR=1`` still shows the
+full stack trace.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
 from typing import Any, Callable, Iterator
 
+import yaml
 from hydra._internal import utils as hydra_utils
 from hydra.errors import MissingConfigException, OverrideParseException
-from omegaconf.errors import ConfigAttributeError, ConfigKeyError, ValidationError
+from omegaconf import OmegaConf
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    GrammarParseError,
+    InterpolationResolutionError,
+    ValidationError,
+)
 
+from simoffice.config import config_files
 from simoffice.config.strict import UnknownKey
 from simoffice.errors import ConfigError
 
+# What stops a file or folder from being written: the disk, the permissions, something in the way.
+WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EACCES, errno.EPERM, errno.EEXIST,
+                errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}
 TYPE_NAMES = {"Integer": "an integer", "Float": "a number", "bool": "true or false", "String": "a string"}
 
 
 def config_error(ex: BaseException) -> ConfigError | None:
-    """The ConfigError a Hydra or OmegaConf error stands for, or None if it is no config error."""
+    """The ConfigError a Hydra, OmegaConf or PyYAML error stands for, or None if it is no config error."""
+    for err in _chain(ex):
+        if isinstance(err, ConfigError):  # raised by simoffice's own checks while Hydra composed
+            return err
+        if isinstance(err, yaml.MarkedYAMLError):
+            return config_files.yaml_error(err)
     for err in _chain(ex):
         full_key = getattr(err, "full_key", None)
         if not full_key:
             continue
+        if isinstance(err, (InterpolationResolutionError, GrammarParseError)):
+            return _interpolation(err, full_key)
         if isinstance(err, ValidationError):
             return _wrong_type(err, full_key)
         if isinstance(err, (ConfigAttributeError, ConfigKeyError)):
@@ -65,6 +90,39 @@ def _wrong_type(err: ValidationError, full_key: str) -> ConfigError:
     return ConfigError(full_key, f"a valid value ({first})", getattr(err, "value", None))
 
 
+def _interpolation(err: InterpolationResolutionError | GrammarParseError, full_key: str) -> ConfigError:
+    """``key: expected an interpolation that resolves (<why not>) (got '${…}')``."""
+    given = _written(err)
+    cause = " ".join((str(err).splitlines() or ["?"])[0].split())
+    cause = cause.removeprefix("KeyError raised while resolving interpolation: ")
+    what = "a valid interpolation such as ${run.weeks}" if isinstance(err, GrammarParseError) else \
+        "an interpolation that resolves"
+    return ConfigError(full_key, f"{what} ({cause})", given)
+
+
+def _written(err: Exception) -> Any:
+    """The value as written (``${…}``) of the node an OmegaConf error is about, or None."""
+    node = getattr(err, "child_node", None)
+    if node is not None:
+        return node._value()
+    parent, key = getattr(err, "parent_node", None), getattr(err, "key", None)
+    if parent is None or not isinstance(key, str):  # (a key of a list is its index: not looked up here)
+        return None
+    value = OmegaConf.to_container(parent, resolve=False)
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def write_error(ex: BaseException) -> str | None:
+    """``cannot write <path>: <cause>`` for a file or folder that could not be made (a
+    read-only or full disk, no permission, a file where a folder should be), or None."""
+    for err in _chain(ex):
+        if isinstance(err, OSError) and err.errno in WRITE_ERRNOS and err.filename is not None:
+            return f"cannot write {err.filename}: {err.strerror}"
+    return None
+
+
 def _chain(ex: BaseException) -> Iterator[BaseException]:
     """``ex`` and the exceptions it was raised from, outermost first."""
     seen: set[int] = set()
@@ -75,7 +133,9 @@ def _chain(ex: BaseException) -> Iterator[BaseException]:
 
 
 def install(prog: str = "simoffice") -> None:
-    """Make Hydra print config errors as one line and exit with status 2."""
+    """Make Hydra check each config file before it reads it (:mod:`~simoffice.config.config_files`),
+    and print config errors and files it cannot write as one line, exit status 2."""
+    config_files.install()
     original: Callable = hydra_utils.run_and_report
     if getattr(original, "_simoffice", False):
         return
@@ -84,7 +144,12 @@ def install(prog: str = "simoffice") -> None:
         try:
             return func()
         except Exception as ex:  # noqa: BLE001  (sorted below: user error or not)
-            line = None if os.environ.get("HYDRA_FULL_ERROR") == "1" else one_line(ex)
+            full = os.environ.get("HYDRA_FULL_ERROR") == "1"
+            line = None if full else one_line(ex)
+            cannot = None if full or line is not None else write_error(ex)
+            if cannot is not None:
+                print(f"{prog}: {cannot}", file=sys.stderr)
+                sys.exit(2)
             if line is None:  # not a config error: Hydra's own report (stack trace and all)
                 def again(err: Exception = ex) -> Any:
                     raise err

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simoffice.config import catalogue, hours
+from simoffice.config import bounds, catalogue, hours
 from simoffice.config.checks import boolean, integer, nonempty, number, one_of, probability, weekday, weights
 from simoffice.config.network_schema import (
     ContactCentreConfig,
@@ -80,7 +80,8 @@ def explicit(net: NetworkConfig, schedule: Schedule, default_hours: tuple, desig
         schedule=schedule,
         design=design,
         run=run,
-        max_visits=integer(net.max_visits, "network.max_visits", 1),
+        max_visits=bounds.at_most(integer(net.max_visits, "network.max_visits", 1), "network.max_visits",
+                                  "max_visits"),
         return_after_days=integer(net.return_after_days, "network.return_after_days", 1),
         schedule_name=schedule.name,
         zones=zones,
@@ -93,7 +94,8 @@ def explicit(net: NetworkConfig, schedule: Schedule, default_hours: tuple, desig
         appointments=catalogue.appointments(net.appointments),
         choice_scale_min=number(net.choice.scale_min, "network.choice.scale_min", 0, strict=True),
         choice_day_value_min=number(net.choice.day_value_min, "network.choice.day_value_min", 0),
-        staff_cost_per_hour=number(net.staff_cost_per_hour, "network.staff_cost_per_hour", 0),
+        staff_cost_per_hour=bounds.at_most(number(net.staff_cost_per_hour, "network.staff_cost_per_hour", 0),
+                                           "network.staff_cost_per_hour", "cost_per_hour", "a finite number >= 0"),
         contract_hours_per_week=number(net.contract_hours_per_week, "network.contract_hours_per_week", 0,
                                        strict=True),
         standards=(),  # build_spec adds them
@@ -140,7 +142,8 @@ def _office(o: OfficeConfig, key: str, has_zones: bool, skills: tuple[str, ...],
         present = frozenset(agencies.index(a) for a in o.agencies)
     opening = default_hours if o.opening_hours is None else hours.opening(o.opening_hours, f"{key}.opening_hours")
     calendar = slots(o.appointments, f"{key}.appointments")
-    video_stations = integer(o.video_stations, f"{key}.video_stations", 0)
+    video_stations = bounds.at_most(integer(o.video_stations, f"{key}.video_stations", 0), f"{key}.video_stations",
+                                    "desks", "an integer >= 0")
     if calendar is None and video_stations == 0:
         for g_i, g in enumerate(groups):
             if g.serves == "appointment":
@@ -168,7 +171,8 @@ def mobile_offices(net: NetworkConfig, skills: tuple[str, ...], agencies: tuple[
         units.append(Office(name, 0.0, groups, (None,) * 7, kind=MOBILE_OFFICE, shifts=(),
                             agencies=frozenset(range(len(agencies))), slots=None, video_stations=0, stops=route_stops,
                             local_travel_min=number(route.local_travel_min, f"{key}.local_travel_min", 0),
-                            cost_per_day=number(route.cost_per_day, f"{key}.cost_per_day", 0),
+                            cost_per_day=bounds.at_most(number(route.cost_per_day, f"{key}.cost_per_day", 0),
+                                                        f"{key}.cost_per_day", "cost_per_day", "a finite number >= 0"),
                             shrinkage=probability(route.shrinkage, f"{key}.shrinkage", below_one=True), xy=None))
     return units
 
@@ -194,7 +198,8 @@ def desk_groups(cfgs: list[DeskGroupConfig | MobileDeskConfig] | None, key: str,
             if sk not in skills:
                 raise ConfigError(f"{gkey}.skills[{s_i}]", f"a skill some service needs, one of {list(skills)}", sk)
         if mobile:
-            staff = [(0, integer(g.count, f"{gkey}.count", 0))]
+            staff = [(0, bounds.at_most(integer(g.count, f"{gkey}.count", 0), f"{gkey}.count", "desks",
+                                        "an integer >= 0"))]
             serves = "all"
         else:
             staff = _staff(g.staff, f"{gkey}.staff", shift_names, where)
@@ -220,7 +225,8 @@ def _staff(cfg: Any, key: str, shift_names: tuple[str, ...], where: str) -> list
     for shift, count in cfg.items():
         if shift not in shift_names:
             raise ConfigError(f"{key}.{shift}", f"a shift of {where}, one of {list(shift_names)}", shift)
-        staff.append((shift_names.index(shift), integer(count, f"{key}.{shift}", 0)))
+        desks = bounds.at_most(integer(count, f"{key}.{shift}", 0), f"{key}.{shift}", "desks", "an integer >= 0")
+        staff.append((shift_names.index(shift), desks))
     return staff
 
 
@@ -339,7 +345,7 @@ def _zones(net: NetworkConfig, units: list[Office], segments: tuple[Segment, ...
     own, with its ``bundles_per_week`` and no travel."""
     n_seg = len(segments)
     if not net.zones:
-        return tuple(Zone(u.name, 0.0, u.bundles_per_week, False, (1.0,) * n_seg, ((i, 0.0),), u.xy)
+        return tuple(Zone(u.name, 0.0, u.bundles_per_week, False, (1.0,) * n_seg, ((i, 0.0),), u.xy, None)
                      for i, u in enumerate(units) if u.kind == OFFICE)
     rate = number(net.bundles_per_1000_per_week, "network.bundles_per_1000_per_week", 0)
     names = {u.name: i for i, u in enumerate(units) if u.physical}
@@ -348,7 +354,8 @@ def _zones(net: NetworkConfig, units: list[Office], segments: tuple[Segment, ...
     out = []
     for z, (name, zc) in enumerate(net.zones.items()):
         key = f"network.zones.{name}"
-        population = number(zc.population, f"{key}.population", 0)
+        population = bounds.at_most(number(zc.population, f"{key}.population", 0), f"{key}.population",
+                                    "population", "a number >= 0")
         if zc.segment_mix is None:
             segment_weights = (1.0,) * n_seg
         else:
@@ -372,7 +379,9 @@ def _zones(net: NetworkConfig, units: list[Office], segments: tuple[Segment, ...
             if u.kind == MOBILE_OFFICE and any(st.zone == z for st in u.stops):
                 travel.setdefault(i, u.local_travel_min)
         out.append(Zone(name, population, population / 1000.0 * rate, boolean(zc.rural, f"{key}.rural"),
-                        segment_weights, tuple(sorted(travel.items())), place(zc.xy_km, f"{key}.xy_km")))
+                        segment_weights, tuple(sorted(travel.items())), place(zc.xy_km, f"{key}.xy_km"),
+                        None if zc.arrival_profile is None
+                        else catalogue.profile(zc.arrival_profile, f"{key}.arrival_profile")))
     return tuple(out)
 
 

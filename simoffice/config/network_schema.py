@@ -158,15 +158,19 @@ class OfficeConfig:
 class ZoneConfig:
     """An area where clients live: ``population``, ``segment_mix`` (segment ->
     weight; null: the segments' shares), ``rural``, the one-way
-    ``travel_min`` to each service point it can reach (office or mobile route name)
-    and ``xy_km``: where it lies, ``[x, y]`` in km (east, north) on a flat map
-    (null: not given; a mobile route's places are its stops' zones)."""
+    ``travel_min`` to each service point it can reach (office or mobile route name),
+    ``xy_km``: where it lies, ``[x, y]`` in km (east, north) on a flat map
+    (null: not given; a mobile route's places are its stops' zones), and
+    ``arrival_profile``: when in the week its clients' needs arise, if not as the
+    network's ``arrival_profile`` (e.g. callers of a contact centre open longer
+    than the offices)."""
 
     population: float = MISSING
     segment_mix: Optional[Dict[str, float]] = None
     rural: bool = False
     travel_min: Dict[str, float] = field(default_factory=dict)
     xy_km: Optional[List[float]] = None
+    arrival_profile: Optional[ProfileConfig] = None
 
 
 @dataclass

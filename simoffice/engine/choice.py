@@ -49,7 +49,7 @@ class Choice:
     """
 
     __slots__ = ("env", "weights", "walk_in_only", "takes", "bundle_takes", "remote", "rules", "booked", "joint",
-                 "scale", "day_value", "profile", "return_days", "start_weekday", "horizon")
+                 "scale", "day_value", "profiles", "return_days", "start_weekday", "horizon")
 
     def __init__(self, env, spec: ModelSpec, reach: Reach):
         self.env = env
@@ -69,7 +69,8 @@ class Choice:
         self.booked, self.joint = reach.booked, reach.joint
         self.scale = spec.choice_scale_min
         self.day_value = spec.choice_day_value_min
-        self.profile = spec.profile
+        # Per zone, the profile of its clients' arrivals (a later day's contact comes when they do).
+        self.profiles = [z.profile or spec.profile for z in spec.zones]
         self.return_days = spec.return_after_days
         self.start_weekday = spec.run.start_weekday
         self.horizon = spec.run.horizon
@@ -160,6 +161,7 @@ class Choice:
         the hours, or is ``informed`` of them), else at the usual time of a day
         from ``return_after_days`` on; None: past the horizon."""
         now = self.env.now
+        profile = self.profiles[c.zone]
         if first:
             if tt is None or not (c.informed or informed) or tt.is_open(now):
                 return now
@@ -169,7 +171,7 @@ class Choice:
             if tt is None:  # online: on a day when clients seek service (demand in the profile)
                 day = day_start // DAY
                 for _ in range(7):
-                    if self.profile.weights[(self.start_weekday + int(day)) % 7].sum() > 0:
+                    if profile.weights[(self.start_weekday + int(day)) % 7].sum() > 0:
                         break
                     day += 1
                 window = (day * DAY, day * DAY + DAY) if day * DAY < self.horizon else None
@@ -178,5 +180,5 @@ class Choice:
         if window is None:
             return None  # past the horizon: the bundle stays open
         if tt is not None:  # any open hours of that day from the window on (closed for lunch: both halves)
-            return self.profile.time_in_windows(c.u("day_u", v), tt.day_windows(window[0]), self.start_weekday)
-        return self.profile.time_in_window(c.u("day_u", v), *window, self.start_weekday)
+            return profile.time_in_windows(c.u("day_u", v), tt.day_windows(window[0]), self.start_weekday)
+        return profile.time_in_window(c.u("day_u", v), *window, self.start_weekday)

@@ -200,7 +200,8 @@ class ClientFactory:
     def week(self, w: int) -> list[Client]:
         """The zone's clients created in week ``w``, in order of creation."""
         spec = self.spec
-        times = spec.profile.sample(self.stream("arrivals", w), spec.zones[self.z].bundles_per_week,
+        zone = spec.zones[self.z]
+        times = (zone.profile or spec.profile).sample(self.stream("arrivals", w), zone.bundles_per_week,
                                     spec.run.start_weekday, w * WEEK, (w + 1) * WEEK, self.busyness(w))
         n = len(times)
         btype = np.minimum(np.searchsorted(self.bundle_cdf, self.uniforms("bundle", w, n), side="right"),

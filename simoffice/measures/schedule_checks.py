@@ -20,6 +20,14 @@ alike, so they change nothing here):
   it is closed, or for more than :data:`CLOSED_DUTY_TOLERANCE_MIN` minutes on
   end of a day it is open (a shift that starts well before opening or ends
   well after closing).
+- ``staff_only_while_closed``: a desk group's desks on a shift that never
+  meets the unit's opening hours: paid hours with no client to serve (said
+  once, per group and shift, and not again as ``opening_vs_shifts``).
+- ``desk_group_unused``: a desk group with desks that no client can reach:
+  none of its skills is needed at the unit (no service some bundle needs, of an
+  agency the unit serves, has it), or it serves only appointments at a unit
+  where nobody books one (no segment chooses the appointment channel, nor video
+  at the unit's video stations).
 
 A desk's duty is as the engine builds it (:mod:`simoffice.engine.duty`): the
 unit's shifts (a centre's own, an office's the schedule's) without the breaks
@@ -32,7 +40,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from simoffice.model.spec import CONTACT_CENTRE, MOBILE_OFFICE, PHONE_NONE, VIDEO_CENTRE, DeskGroup, ModelSpec, Office
+from simoffice.model.channels import CHOOSABLE
+from simoffice.model.spec import (
+    CONTACT_CENTRE,
+    MOBILE_OFFICE,
+    PHONE_NONE,
+    VIDEO_CENTRE,
+    DeskGroup,
+    ModelSpec,
+    Office,
+    Shift,
+)
 from simoffice.model.timetable import day_pairs
 from simoffice.vocabulary import DAY, WEEKDAY_NAMES, hhmm
 
@@ -49,7 +67,8 @@ def schedule_warnings(spec: ModelSpec) -> list[dict]:
 
     Returns:
         A list of ``{"kind", "unit", "text"}``: kind ``no_desk_on_duty``,
-        ``skill_not_on_duty`` or ``opening_vs_shifts``, the unit's name and one
+        ``skill_not_on_duty``, ``opening_vs_shifts``, ``staff_only_while_closed``
+        or ``desk_group_unused``, the unit's name and one
         plain sentence (names as they are, not escaped). Units come in the
         spec's order, then the kinds in that order, then by the first weekday
         of the warning (Monday first); weekdays with the same minutes share
@@ -65,7 +84,7 @@ def schedule_warnings(spec: ModelSpec) -> list[dict]:
 def _unit_warnings(spec: ModelSpec, unit: Office, needed: set[int]) -> list[dict]:
     opened = _open_week(unit)
     groups = [g for g in unit.desk_groups if any(n > 0 for _, n in g.staff)]
-    duty = {g.name: _group_duty(spec, unit, g, opened) for g in groups}
+    duty = {g.name: _group_duty(spec, unit, [g], opened) for g in groups}
     on_duty = np.zeros((7, DAY), bool)
     for d in duty.values():
         on_duty |= d
@@ -86,9 +105,76 @@ def _unit_warnings(spec: ModelSpec, unit: Office, needed: set[int]) -> list[dict
                 with_skill |= duty[g.name]
         warn("skill_not_on_duty", opened & on_duty & ~with_skill,
              f"{unit.name}: no desk with skill '{spec.skills[skill]}' on duty on ", " while open.")
-    warn("opening_vs_shifts", _duty_while_closed(opened, on_duty), f"{unit.name}: desks are on duty on ",
+    idle = _idle_shifts(spec, unit, groups, opened)
+    # Shifts on duty only while closed are said below, per group and shift, not again here.
+    working = on_duty if not idle else _group_duty(spec, unit, groups, opened, leave_out=idle)
+    warn("opening_vs_shifts", _duty_while_closed(opened, working), f"{unit.name}: desks are on duty on ",
          " while it is closed.")
+    for g, s, count, minutes in idle:
+        desks = f"the {count} desk{'s' if count > 1 else ''} of '{g.name}' on shift '{_shifts(spec, unit)[s].name}'"
+        for days, intervals in _by_days(minutes):
+            out.append({"kind": "staff_only_while_closed", "unit": unit.name,
+                        "text": f"{unit.name}: {desks} {'are' if count > 1 else 'is'} on duty only while it is "
+                                f"closed ({_days(days)} {_intervals(intervals)}): paid hours with no client to serve."})
+    for g in groups:
+        why = _unused(spec, unit, g, needed)
+        if why:
+            n = sum(count for _, count in g.staff)
+            desks = f"its {n} desks serve" if n > 1 else "its desk serves"
+            out.append({"kind": "desk_group_unused", "unit": unit.name,
+                        "text": f"{unit.name}: desk group '{g.name}' {why}: {desks} nobody."})
     return out
+
+
+def _shifts(spec: ModelSpec, unit: Office) -> tuple[Shift, ...]:
+    return unit.shifts or spec.schedule.shifts
+
+
+def _shift_duty(shift: Shift, count: int) -> Week:
+    """When at least one of ``count`` desks on ``shift`` is on duty (not on a break)."""
+    week = np.zeros((7, DAY), bool)
+    # Desks k and k + len(breaks) of a staggered shift take the same break.
+    for k in range(min(count, max(1, len(shift.breaks)))):
+        for lo, hi in shift.periods(k):
+            for d in shift.days:
+                week[d, int(lo):int(hi)] = True
+    return week
+
+
+def _idle_shifts(spec: ModelSpec, unit: Office, groups: list[DeskGroup],
+                 opened: Week) -> list[tuple[DeskGroup, int, int, Week]]:
+    """(group, shift index, desks, duty) of each staffed shift of a group that is
+    on duty only while the unit is closed (a mobile office's desks work its stops)."""
+    if unit.kind == MOBILE_OFFICE:
+        return []
+    out = []
+    for g in groups:
+        for s, count in g.staff:
+            if count > 0:
+                minutes = _shift_duty(_shifts(spec, unit)[s], count)
+                if minutes.any() and not (minutes & opened).any():
+                    out.append((g, s, count, minutes))
+    return out
+
+
+def _unused(spec: ModelSpec, unit: Office, group: DeskGroup, needed: set[int]) -> str:
+    """Why no client reaches a staffed desk group ("" when some can)."""
+    if not group.skills & _needed_skills(spec, unit, needed, staffed=group.skills):
+        skills = ", ".join(spec.skills[k] for k in sorted(group.skills))
+        return f"has no skill that a service reaching {unit.name} needs (skills: {skills})"
+    if group.serves == "appointment" and not _booked_at(spec, unit):
+        return "serves only appointments, and no client books one there (no segment chooses the appointment channel)"
+    return ""
+
+
+def _booked_at(spec: ModelSpec, unit: Office) -> bool:
+    """Whether some client can come to the unit by appointment: a booking in its
+    calendar, or a video session at its stations."""
+    def chosen(channel: str) -> bool:
+        return any(seg.channels[CHOOSABLE.index(channel)] > 0 for seg in spec.segments)
+
+    return ((unit.slots is not None and chosen("appointment"))
+            or (unit.video_stations > 0 and spec.video_centre is not None and chosen("video")))
 
 
 def _open_week(unit: Office) -> Week:
@@ -104,19 +190,18 @@ def _open_week(unit: Office) -> Week:
     return week
 
 
-def _group_duty(spec: ModelSpec, unit: Office, group: DeskGroup, opened: Week) -> Week:
-    """When at least one desk of a staffed desk group is on duty (not on a break)."""
+def _group_duty(spec: ModelSpec, unit: Office, groups: list[DeskGroup], opened: Week,
+                leave_out: list[tuple[DeskGroup, int, int, Week]] = ()) -> Week:
+    """When at least one desk of the staffed desk groups is on duty (not on a
+    break), the shifts of ``leave_out`` (group, shift index, …) left out."""
     if unit.kind == MOBILE_OFFICE:  # on board during every stop
         return opened.copy()
-    shifts = unit.shifts or spec.schedule.shifts
+    skip = {(id(g), s) for g, s, _, _ in leave_out}
     week = np.zeros((7, DAY), bool)
-    for s, count in group.staff:
-        shift = shifts[s]
-        # Desks k and k + len(breaks) of a staggered shift take the same break.
-        for k in range(min(count, max(1, len(shift.breaks)))):
-            for lo, hi in shift.periods(k):
-                for d in shift.days:
-                    week[d, int(lo):int(hi)] = True
+    for g in groups:
+        for s, count in g.staff:
+            if count > 0 and (id(g), s) not in skip:
+                week |= _shift_duty(_shifts(spec, unit)[s], count)
     return week
 
 
@@ -125,9 +210,10 @@ def _needed_services(spec: ModelSpec) -> set[int]:
     return {j for b in spec.bundles if b.share > 0 for j in b.needs}
 
 
-def _needed_skills(spec: ModelSpec, unit: Office, needed: set[int]) -> set[int]:
-    """The skills of the services that reach the unit and that it can handle."""
-    staffed = unit.staffed_skills()
+def _needed_skills(spec: ModelSpec, unit: Office, needed: set[int], staffed: frozenset[int] | None = None) -> set[int]:
+    """The skills of the services that reach the unit and that it can handle
+    (with ``staffed`` skills; default: those the unit staffs)."""
+    staffed = unit.staffed_skills() if staffed is None else staffed
     out = set()
     for j in needed:
         svc = spec.services[j]

@@ -189,7 +189,8 @@ class Zone:
     """Where clients live: ``bundles_per_week`` of demand, ``segment_weights``
     (relative to the segments' shares; all 1 for the network's mix) and the
     one-way ``travel`` time in minutes to each reachable unit, as (unit, minutes).
-    ``xy``: where it lies, in km on a flat map (None: not given)."""
+    ``xy``: where it lies, in km on a flat map (None: not given). ``profile``: the
+    zone's own arrival profile (None: the network's)."""
 
     name: str
     population: float
@@ -198,6 +199,7 @@ class Zone:
     segment_weights: tuple[float, ...]
     travel: tuple[tuple[int, float], ...]
     xy: tuple[float, float] | None  # where the zone lies (km east, km north on a flat map); None: not given
+    profile: ArrivalProfile | None
 
 
 @dataclass(frozen=True)

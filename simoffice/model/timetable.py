@@ -14,6 +14,7 @@ touch are merged, so an office open 24/7 has a single interval and never
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from typing import Iterable, Sequence
 
@@ -23,22 +24,24 @@ from simoffice.vocabulary import DAY, WEEKDAY_NAMES, hhmm
 DayHours = tuple  # a day's open intervals: ((open_min, close_min), ...), disjoint and in order
 WeekHours = tuple  # 7 items, Monday first, each DayHours or None (closed)
 
+# A clock time: one or two ASCII digits, a colon, two ASCII digits (``\d`` would match any script's digits).
+CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 HOURS = "opening hours 'HH:MM-HH:MM' or null for closed"
 OPENING = f"{HOURS} (several intervals a day: '08:00-12:00,13:00-17:00')"
 
 
 def parse_clock(text: str, key: str, allow_24: bool = True) -> int:
-    """Minutes since midnight of ``"HH:MM"`` (``"24:00"`` allowed as an end).
+    """Minutes since midnight of ``"HH:MM"`` or ``"H:MM"`` (``"24:00"`` allowed as an end).
+    The digits are ASCII 0–9 only: ``'²:00'`` or Arabic-Indic ``'٠٨:٠٠'`` are no clock times.
 
     Raises:
         ConfigError: not of the form HH:MM, or outside 00:00–24:00.
     """
     expected = "a clock time 'HH:MM' between 00:00 and " + ("24:00" if allow_24 else "23:59")
-    if not isinstance(text, str) or text.count(":") != 1:
+    m = CLOCK.fullmatch(text) if isinstance(text, str) else None
+    if m is None:
         raise ConfigError(key, expected, text)
-    hh, mm = text.split(":")
-    if not (hh.isdigit() and mm.isdigit() and len(mm) == 2):
-        raise ConfigError(key, expected, text)
+    hh, mm = m.groups()
     minutes = int(hh) * 60 + int(mm)
     if int(mm) >= 60 or minutes > DAY or (minutes == DAY and not allow_24):
         raise ConfigError(key, expected, text)

@@ -105,13 +105,15 @@ def _service_figure(cal) -> go.Figure:
     for i, s in enumerate(services):
         r, c = i // cols + 1, i % cols + 1
         x = cal.service_samples[s]
-        top = float(np.quantile(x, 0.99))
-        edges = np.linspace(0, top, 41)
-        counts, _ = np.histogram(np.clip(x, 0, top), bins=edges)
-        width = edges[1] - edges[0]
-        fig.add_bar(x=edges[:-1] + width / 2, y=counts / (x.size * width), width=width,
-                    marker_color="rgba(120,120,120,0.45)", marker_line_width=0, name="observed",
-                    showlegend=i == 0, legendgroup="obs", row=r, col=c)
+        # An interval report gives mean handle times only: its fit is drawn without a histogram.
+        top = float(np.quantile(x, 0.99)) if x.size else 3.0 * cal.service_fits[s].best.mean
+        if x.size:
+            edges = np.linspace(0, top, 41)
+            counts, _ = np.histogram(np.clip(x, 0, top), bins=edges)
+            width = edges[1] - edges[0]
+            fig.add_bar(x=edges[:-1] + width / 2, y=counts / (x.size * width), width=width,
+                        marker_color="rgba(120,120,120,0.45)", marker_line_width=0, name="observed",
+                        showlegend=i == 0, legendgroup="obs", row=r, col=c)
         grid = np.linspace(top / 400, top, 400)
         best = cal.service_fits[s].best.family
         for f in cal.service_fits[s].fits:

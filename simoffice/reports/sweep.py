@@ -6,8 +6,9 @@ parameter's values, a line per combination of the other parameters' values.
 A line keeps its colour in every chart of the figure and has one legend entry,
 which shows or hides it everywhere. The figures draw the network's rows
 (``office`` "all"); the per-unit rows stay in ``summary.parquet``. A table lists
-every job with its overrides. Names are escaped; the page is built from
-:mod:`simoffice.reports.kit`.
+every job with its overrides, and another the failed jobs with the reason each
+failed (the table's ``error``; a failed job has no measures). Names are escaped;
+the page is built from :mod:`simoffice.reports.kit`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from simoffice.run.pages import page_writer
 HEADLINE = ("wait_mean_min", "service_level", "abandonment_rate", "failed_trip_rate", "visits_per_bundle_mean",
             "utilisation", "staff_hours", "coverage_within_min")
 # Columns of the sweep's table that are not swept parameters.
-FIXED = {"job", "overrides", "office", "measure", "mean", "ci_low", "ci_high", "n"}
+FIXED = {"job", "overrides", "office", "measure", "mean", "ci_low", "ci_high", "n", "error"}
 # The lines' colours: plotly's qualitative palettes, the default one first.
 PALETTE = list(dict.fromkeys(plotly.colors.qualitative.Plotly + plotly.colors.qualitative.Dark24
                              + plotly.colors.qualitative.Alphabet))
@@ -146,8 +147,12 @@ def build_sweep_html(sweep: pd.DataFrame) -> str:
     params = [c for c in sweep.columns if c not in FIXED]
     network = sweep[sweep["office"] == "all"] if "office" in sweep.columns else sweep
     jobs = network.drop_duplicates("job")
+    failed = (sweep[sweep["error"].notna()].drop_duplicates("job") if "error" in sweep.columns
+              else sweep.iloc[:0].assign(error=None))
+    failures = f", {len(failed)} failed (listed below)" if len(failed) else ""
     body = [
-        f'<div class="summary">{len(jobs)} jobs, sweeping {", ".join(esc(p) for p in params) or "nothing"}. '
+        f'<div class="summary">{len(jobs)} jobs with results{failures}, sweeping '
+        f'{", ".join(esc(p) for p in params) or "nothing"}. '
         "Each point is a job's mean over its replications, with its 95 % interval (as the job's "
         "summary.json gives it, cut to the measure's possible range).</div>",
     ]
@@ -161,6 +166,11 @@ def build_sweep_html(sweep: pd.DataFrame) -> str:
     rows = [f"<tr><td>{esc(r.job)}</td><td>{esc(r.overrides)}</td><td class=\"num\">{num(wait.get(r.job))}</td></tr>"
             for r in jobs.itertuples()]
     body.append(section("Jobs", table(["Job", "Overrides", "Mean wait (min)"], rows)))
+    if len(failed):
+        rows = [f"<tr><td>{esc(r.job)}</td><td>{esc(r.overrides)}</td><td>{esc(r.error)}</td></tr>"
+                for r in failed.itertuples()]
+        body.append(section("Failed jobs", '<p class="note">Skipped: these jobs have no results; the other '
+                            "jobs ran.</p>", table(["Job", "Overrides", "Why it failed"], rows), anchor="failed"))
     return page("simoffice sweep", body,
                 "simoffice · summary.parquet holds every measure of every job, for the network and each unit")
 

@@ -93,7 +93,8 @@ class Results:
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(jsonable(self.summary), indent=2)
+        # allow_nan=False: JSON has no NaN or Infinity (jsonable writes them as null).
+        text = json.dumps(jsonable(self.summary), indent=2, allow_nan=False)
         new = [out / name for name in FILES if not (out / name).exists()]
         level = self.spec.run.report
         try:
@@ -111,13 +112,13 @@ class Results:
 
 
 def jsonable(x: Any) -> Any:
-    """``x`` with numpy numbers as Python numbers and NaN as None, for JSON."""
+    """``x`` with numpy numbers as Python numbers and NaN or ±inf as None, for JSON."""
     if isinstance(x, dict):
         return {k: jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]
     if isinstance(x, (float, np.floating)):
-        return None if math.isnan(x) else float(x)
+        return float(x) if math.isfinite(x) else None
     if isinstance(x, np.integer):
         return int(x)
     return x
@@ -151,6 +152,7 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
         "warnings": run_warnings(spec, weekly),
         "meta": meta,
     }
+    summary["warnings"] += non_finite_warnings(summary["measures"])
     return Results(contacts, bundles, cases, timeseries, replications, groups, standards, hours, weekly, summary,
                    spec)
 
@@ -199,6 +201,19 @@ def run_warnings(spec: ModelSpec, weekly: pd.DataFrame) -> list[dict[str, str]]:
                 "run run.replications=10 or more." if n == 1 else
                 f"Only {n} replications: the intervals are wide; run run.replications=10 or more for firm answers.")
         out.append({"kind": "few_replications", "unit": "all", "text": text})
+    return out
+
+
+def non_finite_warnings(measures: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """A measure whose mean is infinite (a cost priced beyond any float): summary.json
+    writes it as null, and the reader is told why."""
+    out = []
+    for name, interval in measures.items():
+        mean = interval.get("mean")
+        if mean is not None and isinstance(mean, (float, np.floating)) and math.isinf(mean):
+            out.append({"kind": "non_finite", "unit": "all",
+                        "text": f"The network's {name} is not a finite number (a price or a count too large to add "
+                                "up): it is left blank."})
     return out
 
 

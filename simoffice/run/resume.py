@@ -115,3 +115,19 @@ def config_mismatch(marker: Path, digest: Any) -> bool:
     """A complete simulation whose recorded config hash is not ``digest``."""
     recorded = stored_hash(marker)
     return recorded is not None and digest is not None and recorded != digest
+
+
+def refusal(marker: Path, out_dir: Path, resume: bool, digest: Any, key: str) -> str | None:
+    """Why the complete run that ``marker`` marks in ``out_dir`` may not be run again, in
+    one line, or None when it is skipped (``run.resume`` and the same config).
+
+    ``digest``: the new config's hash (None when not a simulation: no hash to compare);
+    ``key``: the setting that named the directory (``hydra.run.dir`` …).
+    """
+    if not resume:
+        return (f"{key}: expected a directory without earlier results (got '{out_dir}'; "
+                f"run.resume=true skips a complete run)")
+    if config_mismatch(marker, digest):
+        return (f"run.resume: expected the config of the complete run in '{out_dir}' (got another config: "
+                f"hash {digest} against {stored_hash(marker)})")
+    return None

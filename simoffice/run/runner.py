@@ -5,7 +5,8 @@ keyed by ``(seed, r, …)``), so results are identical with one worker or severa
 Each worker reduces its replication to measures and a 15-minute time series
 before sending it back, so little crosses process boundaries beyond the log
 (nothing more with ``run.keep_contacts=false``). A KeyboardInterrupt stops the
-workers at once and raises :class:`~simoffice.errors.RunInterrupted`.
+workers at once and raises :class:`~simoffice.errors.RunInterrupted`; a worker
+whose parent dies (killed outright) ends too (:mod:`simoffice.run.workers`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from simoffice.measures.aggregate import Aggregates
 from simoffice.measures.coverage import open_days
 from simoffice.model.channels import CHANNELS, PHONE
 from simoffice.model.spec import MOBILE_OFFICE, ModelSpec
+from simoffice.run.workers import watch_parent
 from simoffice.vocabulary import DAY
 
 
@@ -110,7 +112,7 @@ def run_replications(spec: ModelSpec, progress: bool | None = None) -> list[dict
         else:
             # fork starts workers in milliseconds and shares the imported modules.
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_worker_signals)
+            pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
             try:
                 futures = {pool.submit(run_one, spec, r): r for r in range(n)}
                 for fut in as_completed(futures):
@@ -126,6 +128,13 @@ def run_replications(spec: ModelSpec, progress: bool | None = None) -> list[dict
     finally:
         bar.close()
     return results  # type: ignore[return-value]
+
+
+def _worker_start(parent: int) -> None:
+    """A worker's initialiser: its signals, and an end with the process that started it
+    (``parent``; see :mod:`simoffice.run.workers`)."""
+    _worker_signals()
+    watch_parent(parent)
 
 
 def _worker_signals() -> None:

@@ -137,6 +137,35 @@ def assess(arms: Mapping[str, Results], descriptions: Mapping[str, list[str]] | 
                       list(opening or []))
 
 
+ARMS = 'a mapping arm name -> list of overrides, e.g. {a: ["design=siloed"], b: ["design=one_stop"]}'
+
+
+def arms_given(value: Any, key: str = "compare.arms") -> dict[str, list[str]]:
+    """``compare.arms`` as each arm's overrides: a mapping of arm name -> a list of
+    overrides, each ``key=value`` (or ``~key`` to remove one). None is no arm.
+
+    Raises:
+        ConfigError: not a mapping (a list, a text), an arm that is not a list of
+            overrides (a number, a mapping, a text), or an override without ``=``.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, ARMS, value if isinstance(value, (str, int, float)) else list(value))
+    out = {}
+    for name, overrides in value.items():
+        where = f"{key}.{name}"
+        if isinstance(overrides, (str, bytes)) or not isinstance(overrides, Sequence):
+            got = dict(overrides) if isinstance(overrides, Mapping) else overrides
+            raise ConfigError(where, 'a list of overrides, e.g. ["design=one_stop", "network.servers=4"]', got)
+        for i, override in enumerate(overrides):
+            if not isinstance(override, str) or not ("=" in override or override.startswith("~")):
+                raise ConfigError(f"{where}[{i}]", "an override 'key=value' (quoted), e.g. \"design=one_stop\"",
+                                  override)
+        out[str(name)] = list(overrides)
+    return out
+
+
 def compare(arms: Mapping[str, Any], progress: bool | None = None,
             overrides: Mapping[str, Sequence[str]] | None = None) -> Comparison:
     """Simulate every arm and compare each with the first (the baseline).
