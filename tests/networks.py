@@ -12,6 +12,7 @@ each test reads as the specification of the behaviour it checks.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import simoffice
 
@@ -92,3 +93,16 @@ def rows(res: simoffice.Results, table: str = "contacts", in_window: bool = True
 def per_rep(frame, column: str, fn) -> "object":
     """``fn`` of ``column`` per replication (a Series indexed by replication)."""
     return frame.groupby("replication", observed=True)[column].apply(fn)
+
+
+def simulate_calibration(cal, folder, *overrides: str) -> simoffice.Results:
+    """A calibration's network written to ``folder/network/<name>.yaml`` and simulated
+    quietly with its desks' observed skills (``design=co_located``) and ``overrides``."""
+    from omegaconf import OmegaConf
+
+    from simoffice.calibration.network_yaml import write_network
+
+    write_network(cal, Path(folder) / "network" / f"{cal.name}.yaml")
+    cfg = simoffice.compose(f"network={cal.name}", "design=co_located", "run.jobs=1", "run.progress=false",
+                            *overrides, config_dir=str(folder))
+    return simoffice.simulate(OmegaConf.to_container(cfg, resolve=True), progress=False)

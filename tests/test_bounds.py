@@ -55,8 +55,8 @@ def refused(cfg) -> str:
 
 # --- the log's packed types ------------------------------------------------------------
 
-def test_the_packed_types_are_the_recorders():
-    """Every bound taken from a column type is the recorder's type of that column."""
+def test_a_quantity_has_one_packed_type_in_every_column_that_holds_it():
+    """Every bound taken from a column type holds for each column of the log with that quantity."""
     for column, code in bounds.PACKED.items():
         names = SAME_AS.get(column, (column,))
         found = [log[name] for log in LOGS for name in names if name in log]

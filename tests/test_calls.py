@@ -17,13 +17,14 @@ import pandas as pd
 import pytest
 from omegaconf import OmegaConf
 
-import simoffice
 from simoffice.calibration.calibrate import calibrate
 from simoffice.calibration.call_retries import fit_retries
 from simoffice.calibration.call_shifts import shifts_for
 from simoffice.calibration.fitting import fit_patience
 from simoffice.calibration.logs import LogError, read_log
 from simoffice.cli.calibrate import main
+
+from networks import simulate_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "experiments" / "data" / "sample_call_log.csv"
@@ -219,14 +220,8 @@ def test_the_calibrated_contact_centre_reproduces_the_log(sample_calibration, tm
     calls = cal.calls.log.frame
     queued = calls[calls["outcome"].isin(["answered", "abandoned"])]
     observed = {"abandoned": float((queued["outcome"] == "abandoned").mean()), "wait": float(queued["wait_min"].mean())}
-    (tmp_path / "network").mkdir()
-    from simoffice.calibration.network_yaml import write_network
-
-    write_network(cal, tmp_path / "network" / "sample_call_centre.yaml")
-    cfg = simoffice.compose("network=sample_call_centre", "design=co_located", "run.weeks=6", "run.warmup_weeks=1",
-                            "run.drain_weeks=1", "run.replications=6", "run.jobs=1", "run.progress=false",
-                            config_dir=str(tmp_path))
-    res = simoffice.simulate(OmegaConf.to_container(cfg, resolve=True), progress=False)
+    res = simulate_calibration(cal, tmp_path, "run.weeks=6", "run.warmup_weeks=1", "run.drain_weeks=1",
+                               "run.replications=6")
     c = res.contacts
     c = c[c["in_window"].to_numpy() & (c["channel"].astype(str) == "phone").to_numpy()
           & c["outcome"].astype(str).isin(["served", "reneged"]).to_numpy()]
@@ -300,13 +295,8 @@ def test_call_types_that_come_at_different_times_get_profiles_of_their_own(tmp_p
     cards = zones["callers about cards"]["arrival_profile"]
     noon = (12 * 60 - int(cards["start"][:2]) * 60) // cards["bin_min"]
     assert all(sum(bins[noon:]) == 0 for bins in cards["by_weekday"].values())
-    (tmp_path / "network").mkdir()
-    from simoffice.calibration.network_yaml import write_network
-
-    write_network(cal, tmp_path / "network" / "typed.yaml")
-    cfg = simoffice.compose("network=typed", "design=co_located", "run.weeks=1", "run.warmup_weeks=0",
-                            "run.drain_weeks=0", "run.replications=1", "run.progress=false", config_dir=str(tmp_path))
-    c = simoffice.simulate(OmegaConf.to_container(cfg, resolve=True), progress=False).contacts
+    c = simulate_calibration(cal, tmp_path, "run.weeks=1", "run.warmup_weeks=0", "run.drain_weeks=0",
+                             "run.replications=1").contacts
     first = c[(c["visit"] == 1).to_numpy() & (c["service"].astype(str) == "cards").to_numpy()]
     assert len(first) > 100 and (first["arrival_min"] % 1440 < 12 * 60).all()
     assert "zones" not in calibrate(None, name="s", calls=read_log(SAMPLE, kind="calls")).network

@@ -28,6 +28,8 @@ from simoffice.calibration.table import column_map
 from simoffice.cli.calibrate import main
 from simoffice.measures.erlang_a import erlang_a, erlang_a_served_wait_mean
 
+from networks import simulate_calibration
+
 SAMPLE_LOG = Path(__file__).parent.parent / "experiments" / "data" / "sample_ticket_log.csv"
 
 
@@ -259,20 +261,14 @@ def test_an_interval_report_alone_calibrates_a_contact_centre_that_reproduces_it
     calls offered, estimated per half-hour from two weeks, carries their chance ups and downs,
     which alone add about a point to the abandoned share and 6 % to the mean wait: measured
     against the same network with a flat profile, which is within 2 % of Erlang A.)"""
-    from omegaconf import OmegaConf
-
     from simoffice.calibration.calibrate import calibrate
-    from simoffice.calibration.network_yaml import write_network
 
     report = simulated_report["report"]
     cal = calibrate(None, name="from_intervals", intervals=read_interval_report(simulated_report["paths"]["without"]))
     cc = cal.network["contact_centre"]
     assert set(cc["opening_hours"].values()) == {"00:00-24:00"}
-    write_network(cal, tmp_path / "network" / "from_intervals.yaml")
-    cfg = simoffice.compose("network=from_intervals", "design=co_located", "run.weeks=2", "run.warmup_weeks=1",
-                            "run.drain_weeks=0", "run.replications=3", "run.jobs=1", "run.progress=false",
-                            config_dir=str(tmp_path))
-    res = simoffice.simulate(OmegaConf.to_container(cfg, resolve=True), progress=False)
+    res = simulate_calibration(cal, tmp_path, "run.weeks=2", "run.warmup_weeks=1", "run.drain_weeks=0",
+                               "run.replications=3")
     c = res.contacts
     c = c[c["in_window"].to_numpy() & (c["channel"].astype(str) == "phone").to_numpy()]
     served = (c["outcome"].astype(str) == "served").to_numpy()

@@ -30,7 +30,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from simoffice.cli import run_dir
-from simoffice.config import hydra_errors, hydra_guard, schema  # noqa: F401  (schema: registers the ConfigStore entries)
+from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
 from simoffice.config.compose import CONFIG_DIR, config_hash
 from simoffice.config.shares import share_warnings
 from simoffice.errors import ConfigError, RunInterrupted
@@ -328,7 +328,6 @@ def main() -> None:
     hydra_errors.install()
     workers.mark_origin()  # the sweep's and the replications' workers end with this process
     sys.argv[1:] = resume.sweep_argv(sys.argv[1:])
-    hydra_guard.install_report()  # a config naming code (hydra.callbacks …) or an interpolation: one line
     # Hydra writes a run directory's .hydra/ record before the task starts: a directory with a
     # complete run, or in use by another run, is refused (or skipped) before Hydra touches it.
     run_dir.install()

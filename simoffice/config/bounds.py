@@ -8,8 +8,8 @@ Three kinds of values are refused above a bound, in one line that names the boun
   needs of a bundle (8 bits), and the count of units, zones, segments, services,
   skills, bundles and desk groups, stored as 16-bit codes. A value that does not
   fit would stop the run midway with a ``struct.error``. The bounds are the
-  ranges of the column types in :data:`PACKED`, which ``tests/test_bounds.py``
-  holds to the recorder's own (the config layer may not import the engine);
+  ranges of the column types (:mod:`simoffice.model.log_columns`, which the
+  recorder packs rows in), named in :data:`PACKED`;
 - values that would exhaust memory or time long before they mean anything
   (:data:`LIMITS`: desks in a group, contacts a bundle may take, weeks,
   replications, worker processes, population, the synthetic generator's sizes,
@@ -30,22 +30,22 @@ from typing import Any
 import numpy as np
 
 from simoffice.errors import ConfigError
+from simoffice.model.log_columns import BUNDLE_COLUMNS, CONTACT_COLUMNS
 from simoffice.model.spec import ModelSpec
 
-# The log's packed column types (array/struct typecodes) that config values end up in,
-# as simoffice.engine.recorder declares them; tests/test_bounds.py checks that they agree.
+# The log's packed column types that config values end up in.
 PACKED = {
-    "priority": "h",  # contacts.priority: a segment's priority
-    "n_needs": "b",  # contacts.n_needs, bundles.needs …: the needs of a bundle
-    "tickets": "h",  # bundles.visits, tickets, failed_trips: contacts of one bundle
-    "office": "h",  # unit codes (offices, mobile routes, centres)
-    "zone": "h",
-    "segment": "h",
-    "service": "h",
-    "skill": "h",
-    "bundle_type": "h",
-    "desk_group": "h",  # network-wide desk-group index
-    "desk": "i",  # network-wide desk index
+    "priority": CONTACT_COLUMNS["priority"],  # a segment's priority
+    "n_needs": CONTACT_COLUMNS["n_needs"],  # the needs of a bundle (bundles.needs … alike)
+    "tickets": BUNDLE_COLUMNS["tickets"],  # contacts of one bundle (visits, failed_trips alike)
+    "office": CONTACT_COLUMNS["office"],  # unit codes (offices, mobile routes, centres)
+    "zone": CONTACT_COLUMNS["zone"],
+    "segment": CONTACT_COLUMNS["segment"],
+    "service": CONTACT_COLUMNS["service"],
+    "skill": CONTACT_COLUMNS["skill"],
+    "bundle_type": BUNDLE_COLUMNS["bundle_type"],
+    "desk_group": CONTACT_COLUMNS["desk_group"],  # network-wide desk-group index
+    "desk": CONTACT_COLUMNS["desk"],  # network-wide desk index
 }
 
 

@@ -22,15 +22,13 @@ else (or a ``_partial_``, ``_args_`` … anywhere) is refused in one line. Outsi
 ``hydra``, a value is taken literally: an interpolation (``${oc.env:HOME}``) is refused
 (:func:`~simoffice.config.checks.literal`), and the network must have a name.
 
-:func:`install_report` makes the command line print a :class:`ConfigError` raised
-while Hydra composes as one line (``simoffice: config error: …``), exit status 2.
+A :class:`ConfigError` raised while Hydra composes is printed in one line by
+:func:`simoffice.config.hydra_errors.install`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -144,27 +142,3 @@ def install() -> None:
     load_configuration._simoffice_guard = True  # type: ignore[attr-defined]
     ConfigLoaderImpl.load_configuration = load_configuration  # type: ignore[method-assign]
 
-
-def install_report(prog: str = "simoffice") -> None:
-    """Make the command line print a :class:`ConfigError` raised while Hydra composes
-    (or runs) as one line, ``<prog>: config error: …``, and exit with status 2
-    (``HYDRA_FULL_ERROR=1`` shows Hydra's full report instead)."""
-    from hydra._internal import utils as hydra_utils
-
-    previous: Callable = hydra_utils.run_and_report
-    if getattr(previous, "_simoffice_guard", False):
-        return
-
-    def run_and_report(func: Callable) -> Any:
-        def guarded() -> Any:
-            try:
-                return func()
-            except ConfigError as err:
-                if os.environ.get("HYDRA_FULL_ERROR") == "1":
-                    raise
-                print(f"{prog}: config error: {err}", file=sys.stderr)
-                sys.exit(2)
-        return previous(guarded)
-
-    run_and_report._simoffice_guard = True  # type: ignore[attr-defined]
-    hydra_utils.run_and_report = run_and_report

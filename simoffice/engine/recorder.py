@@ -15,6 +15,16 @@ from struct import Struct
 
 import numpy as np
 
+# The log's columns and their packed types live with the model, where the config's
+# bounds (simoffice.config.bounds) read them too.
+from simoffice.model.log_columns import (
+    BOOKING_COLUMNS,
+    BUNDLE_COLUMNS,
+    CASE_COLUMNS,
+    CONTACT_COLUMNS,
+    DUTY_COLUMNS,
+)
+
 # Contact outcomes, in code order.
 # ``closed``: the office (or contact centre) was closed; ``no_show``: a booked
 # appointment not kept; ``failed_online``: an online session that settled nothing.
@@ -25,37 +35,6 @@ SERVED, RENEGED, SENT_AWAY, CLOSED, WAITING_AT_END, IN_SERVICE_AT_END, NO_SHOW, 
 # Bundle statuses, in code order.
 STATUSES = ("settled", "abandoned", "open")
 SETTLED, ABANDONED, OPEN = range(3)
-
-CONTACT_COLUMNS = {
-    "bundle": "q", "visit": "h", "office": "h", "segment": "h", "service": "h", "skill": "h",
-    "n_needs": "b", "n_settled": "b", "desk_group": "h", "desk": "i", "priority": "h",
-    "arrival_min": "d", "start_min": "d", "end_min": "d", "outcome": "b",
-    "channel": "b", "zone": "h", "travel_min": "d",
-}
-BUNDLE_COLUMNS = {
-    "bundle": "q", "office": "h", "segment": "h", "bundle_type": "h", "created_min": "d",
-    "first_visit_min": "d", "end_min": "d", "visits": "h", "tickets": "h", "failed_trips": "h",
-    "needs": "b", "needs_settled": "b", "status": "b",
-    "zone": "h", "needs_proactive": "b", "travel_min": "d", "escalated": "b",
-}
-CASE_COLUMNS = {
-    "bundle": "q", "zone": "h", "segment": "h", "service": "h", "skill": "h", "expert": "i",
-    "escalated_min": "d", "start_min": "d", "end_min": "d", "follow_up": "b",
-}
-# One row per duty period a desk worked: on duty from ``start_min`` to ``end_min``
-# (its scheduled start to when it went off duty, or the end of the run), scheduled to
-# end at ``scheduled_end_min``; its paid time runs on to ``paid_until_min``, the end of
-# a paid break that follows (else the scheduled end). Overtime is the time on duty
-# past the scheduled end; paid hours are the scheduled duty and the paid breaks.
-# One row per booking request (an appointment at an office, a video session): when the
-# client asked (``requested_min``) and the start of the slot given (NaN: none was, and the
-# client walked in instead or the bundle stayed open).
-BOOKING_COLUMNS = {"office": "h", "channel": "b", "requested_min": "d", "slot_min": "d"}
-DUTY_COLUMNS = {
-    "office": "h", "desk_group": "h", "desk": "i", "start_min": "d", "end_min": "d",
-    "scheduled_end_min": "d", "paid_until_min": "d",
-}
-
 
 class Log:
     """One log: each row is packed into bytes as a C struct of the columns' types (one
