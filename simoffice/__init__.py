@@ -38,7 +38,6 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'simoffice' has no attribute {name!r}")
     import importlib
 
-    importlib.import_module("simoffice.reports")  # registers the page writers every save uses
     value = getattr(importlib.import_module(_API[name]), name)
     globals()[name] = value
     return value

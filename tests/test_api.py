@@ -65,3 +65,29 @@ def test_bad_config_raises_config_error():
     """A bad value raises ConfigError naming its key."""
     with pytest.raises(simoffice.ConfigError, match=r"^run\.replications: expected an integer >= 1 \(got 0\)$"):
         simoffice.simulate(simoffice.compose(*SMALL, "run.replications=0"))
+
+
+def test_the_command_starts_before_the_heavy_imports():
+    """Importing the console script's module loads no numpy, pandas or Hydra: its Ctrl-C
+    handler is in place before them (``import simoffice`` loads its parts when first used)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, simoffice.cli.start; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'hydra', 'simoffice.run') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_result_saved_through_the_run_layer_alone_gets_its_page(tmp_path):
+    """A fresh interpreter that imports only simoffice.run.simulate still writes report.html:
+    the page writers are loaded by name when the first page is saved."""
+    import subprocess
+    import sys
+
+    code = ("from simoffice.config.compose import compose; from simoffice.run.simulate import simulate; "
+            "cfg = compose('network=mmc', 'run.weeks=2', 'run.warmup_weeks=1', 'run.replications=2', "
+            "'run.jobs=1', 'run.progress=false'); "
+            f"simulate(cfg).save({str(tmp_path / 'run')!r})")
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (tmp_path / "run" / "report.html").is_file()

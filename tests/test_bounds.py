@@ -256,6 +256,8 @@ def test_bundle_shares_summing_to_1_1_are_normalised_with_a_word():
         "kind": "shares_normalised", "unit": "all",
         "text": "The shares of network.bundles sum to 1.1, not 1: each is read as its value divided by 1.1 "
                 "(single 0.6 → 0.545, again 0.5 → 0.455)."}]
+    # The Python API says it too, not only the command line.
+    assert share_warnings(cfg)[0] in simulate(cfg, progress=False).summary["warnings"]
 
 
 def test_segment_shares_and_a_bundles_segment_mix_are_checked_too():

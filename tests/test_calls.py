@@ -86,6 +86,14 @@ def test_an_acd_export_reads_into_calls(tmp_path):
     assert odd["times of 00:00:00 before the call began"] == (3,)
 
 
+def test_a_served_call_with_a_time_of_hanging_up_is_an_odd_row_the_outcome_decides(tmp_path):
+    rows = [r + [""] for r in CALLS]
+    rows[0][-1] = f"{D1} 08:01:00"
+    log = read_log(write(tmp_path, rows, HEADER + ["abandoned_at"]), kind="calls")
+    assert odd_rows(log)["served calls with a time of hanging up"] == (1,)
+    assert log.frame.loc[0, "outcome"] == "answered"
+
+
 def test_a_call_id_repeated_on_the_same_day_is_an_odd_row(tmp_path):
     rows = with_value(2, "call_id", "1")
     log = read_log(write(tmp_path, rows), kind="calls")

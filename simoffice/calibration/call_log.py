@@ -80,6 +80,7 @@ def read_calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format
         served = outcome == "served"
         answered = answered.where(answered.notna() | ~served, exit_)
         abandoned = abandoned.where(abandoned.notna() | (outcome != "abandoned"), exit_)
+        contradicted = served & abandoned.notna().to_numpy()  # the outcome decides: counted below
         abandoned[served] = pd.NaT
         lg._must_be(answered, served & answered.isna().to_numpy(), "answered_at", "a timestamp for a served call")
     else:
@@ -88,6 +89,7 @@ def read_calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format
         served = answered.notna().to_numpy()
         outcome = np.where(served, "served", np.where(abandoned.notna().to_numpy(), "abandoned", "unknown"))
         outcome = outcome.astype(object)
+        contradicted = np.zeros(n, dtype=bool)
     # No queue entry: answered straight from the voice response, or never queued.
     no_queue = arrived.isna().to_numpy()
     if no_queue.any() and not ("ivr_entered_at" in cols or has_outcome):
@@ -111,6 +113,8 @@ def read_calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format
                  and "service" in cols)
     log.has_client_ids = bool(frame["customer_id"].notna().any())
     _mark(log, frame, outcome, zeroed, midnight_end, glitch)
+    log.add_odd("served calls with a time of hanging up", rows[contradicted],
+                "the outcome decides: answered (abandoned_at ignored)")
     return log
 
 

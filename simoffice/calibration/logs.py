@@ -204,6 +204,10 @@ def _empty_row(values: pd.Series, column: str, expected: str) -> None:
         raise LogError(column, i + 1, expected, "")
 
 
+# A log covers weeks to a few years: a timestamp further than this from its middle is a wrong clock.
+MAX_SPAN_DAYS = 3 * 366
+
+
 def parse_times(raw: pd.DataFrame, column: str, timezone: str | None, time_format: str | None) -> pd.Series:
     """A timestamp column as naive local ``datetime64``; NaT where empty.
 
@@ -224,7 +228,7 @@ def parse_times(raw: pd.DataFrame, column: str, timezone: str | None, time_forma
                 row = int(np.argmax(present)) + 1 if present.any() else None
                 raise LogError(column, row, OFFSET_EXPECTED, Described(f"timestamps in the zone {s.dt.tz}"))
             s = s.dt.tz_convert(timezone).dt.tz_localize(None)
-        return s.astype("datetime64[us]")
+        return _near_the_others(s.astype("datetime64[us]"), column, s.astype(str))
     text = _text(raw, column)
     present = (text != "").to_numpy()
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
@@ -249,7 +253,26 @@ def parse_times(raw: pd.DataFrame, column: str, timezone: str | None, time_forma
         expected = f"a timestamp in the format {time_format!r}" if time_format else TIMESTAMP_EXPECTED
         raise LogError(column, i + 1, expected, text.iloc[i])
     out[present] = parsed.astype("datetime64[us]").to_numpy()
-    return out
+    return _near_the_others(out, column, text)
+
+
+def _near_the_others(times: pd.Series, column: str, text: pd.Series) -> pd.Series:
+    """``times``, refused if one lies more than :data:`MAX_SPAN_DAYS` from their median (a
+    clock set to 1600 would make a log of centuries, every day of which is then counted).
+
+    Raises:
+        LogError: the first such timestamp, naming its row.
+    """
+    present = times.notna().to_numpy()
+    if not present.any():
+        return times
+    median = times[present].sort_values().iloc[int(present.sum()) // 2]
+    far = present & ((times - median).abs() > pd.Timedelta(days=MAX_SPAN_DAYS)).to_numpy()
+    if far.any():
+        i = int(np.argmax(far))
+        raise LogError(column, i + 1, f"a timestamp within {MAX_SPAN_DAYS} days of the log's middle "
+                       f"({median.date()})", text.iloc[i])
+    return times
 
 
 def _not_before(later: pd.Series, earlier: pd.Series, column: str, earlier_name: str) -> None:

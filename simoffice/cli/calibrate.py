@@ -22,6 +22,7 @@ from simoffice.calibration.network_yaml import write_network
 from simoffice.calibration.summary import format_check, format_summary
 from simoffice.calibration.table import check_timezone, column_map, normalise, one_line
 from simoffice.calibration.validation import CHECK_REPLICATIONS, check_against_log
+from simoffice.config.hydra_errors import write_error
 from simoffice.reports.calibration import write_calibration_report
 from simoffice.vocabulary import DAY
 
@@ -160,9 +161,14 @@ def _calibrate(argv: Sequence[str] | None) -> None:
     if "--force" not in command.split():
         command += " --force"
     try:
+        report.parent.mkdir(parents=True, exist_ok=True)  # before the network: a page that cannot be is refused first
         write_network(cal, out, force=args.force, source=args.log or args.calls or args.intervals, command=command)
     except FileExistsError as err:
-        fail(str(err))
+        if err.errno is None:  # --out exists (without --force)
+            fail(str(err))
+        _cannot_write(err, report.parent)
+    except OSError as err:
+        _cannot_write(err, out)
     check, check_error = None, None
     if args.check_replications and cal.log.kind == "intervals":
         cal.notes.append("not checked against the log: an interval report alone has no per-call records "
@@ -172,8 +178,11 @@ def _calibrate(argv: Sequence[str] | None) -> None:
             check = check_against_log(cal, schedule, args.check_replications)
         except ValueError as err:  # a bug if it happens: the network was built before it was written
             check_error = f"--check-replications: the check could not run: {str(err).strip() or type(err).__name__}"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    write_calibration_report(cal, report, check)
+    try:
+        write_calibration_report(cal, report, check)
+    except OSError as err:
+        out.unlink(missing_ok=True)  # nothing half-written: the network goes with its page
+        _cannot_write(err, report)
     print(format_summary(cal))
     if check is not None:
         print(format_check(check))
@@ -183,6 +192,15 @@ def _calibrate(argv: Sequence[str] | None) -> None:
         print(f"Run it: simoffice network={out.stem} design=co_located")
     if check_error:
         fail(check_error)
+
+
+def _cannot_write(err: OSError, path: Path) -> None:
+    """``cannot write <path>: <cause>`` for a full or read-only disk, no permission or a file
+    in the way (exit status 2); any other OSError is raised on."""
+    line = write_error(err, path)
+    if line is None:
+        raise err
+    fail(line)
 
 
 def _maps_for(kind: str, entries: list[str]) -> list[str]:

@@ -32,7 +32,6 @@ from omegaconf import DictConfig
 from simoffice.cli import run_dir
 from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
 from simoffice.config.compose import CONFIG_DIR, config_hash
-from simoffice.config.shares import share_warnings
 from simoffice.errors import ConfigError, RunInterrupted
 from simoffice.measures.metrics import UNITS
 from simoffice.reports.scorecard import format_standards
@@ -101,7 +100,7 @@ def cannot_write(err: OSError, out_dir: Path, outputs: bool = False) -> None:
     """``cannot write <path>: <cause>`` (a full or read-only disk, no permission), exit
     status 2; ``outputs``: a comparison's or staffing search's partial outputs are removed
     first (a run's save removes its own). Any other OSError is raised on."""
-    line = hydra_errors.write_error(err)
+    line = hydra_errors.write_error(err, out_dir)
     if line is None:
         raise err
     if outputs:
@@ -284,7 +283,6 @@ def run_simulation(cfg: DictConfig, out_dir: Path, multirun: bool) -> float | No
         fail(f"config error: {err}", out_dir)
     except KeyboardInterrupt as err:
         interrupted(err, out_dir)
-    results.summary["warnings"] += share_warnings(cfg)  # shares read normalised: said in words
     try:
         results.save(out_dir)
     except KeyboardInterrupt as err:
@@ -318,6 +316,18 @@ def _main(cfg: DictConfig) -> float | None:
     return run(cfg)
 
 
+def check_config_dir(argv: list[str]) -> None:
+    """Refuse a ``--config-dir``/``-cd`` that is not a folder, in one line (Hydra's own
+    message takes two, with exit status 1)."""
+    for i, arg in enumerate(argv):
+        name, eq, value = arg.partition("=")
+        if name not in ("--config-dir", "-cd"):
+            continue
+        folder = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+        if not Path(folder).is_dir():
+            fail(f"{name}: expected a folder of configs, e.g. one holding network/my_office.yaml (got '{folder}')")
+
+
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGINT, _interrupt)
@@ -328,6 +338,7 @@ def main() -> None:
     hydra_errors.install()
     workers.mark_origin()  # the sweep's and the replications' workers end with this process
     sys.argv[1:] = resume.sweep_argv(sys.argv[1:])
+    check_config_dir(sys.argv[1:])
     # Hydra writes a run directory's .hydra/ record before the task starts: a directory with a
     # complete run, or in use by another run, is refused (or skipped) before Hydra touches it.
     run_dir.install()

@@ -28,10 +28,10 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _stopped() -> None:
+def _stopped(prog: str = "simoffice") -> None:
     command = sys.modules.get("simoffice.cli.main")  # its handler may have caught the signal
     signum = (_received or getattr(command, "_received", None) or [signal.SIGINT])[0]
-    print(f"simoffice: interrupted by {signal.Signals(signum).name} while starting; nothing was written",
+    print(f"{prog}: interrupted by {signal.Signals(signum).name} while starting; nothing was written",
           file=sys.stderr)
     sys.exit(128 + signum)
 
@@ -46,3 +46,17 @@ def main() -> None:
         command()
     except KeyboardInterrupt:
         _stopped()
+
+
+def calibrate() -> None:
+    """Console-script entry point of ``simoffice-calibrate``: the handler while its modules
+    load, then the command (:func:`simoffice.cli.calibrate.main`, which says itself what a
+    Ctrl-C interrupted once it runs)."""
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        from simoffice.cli.calibrate import main as command
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except KeyboardInterrupt:
+        _stopped("simoffice-calibrate")
+    command()

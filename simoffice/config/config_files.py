@@ -29,6 +29,9 @@ import yaml
 from simoffice.errors import ConfigError
 
 EXPECTED = "valid YAML"
+# Mappings and lists nested deeper than this are refused: no config needs a tenth of it, and
+# checking them (recursively) would exhaust Python's stack.
+MAX_DEPTH = 100
 # The C parser when PyYAML has it: parsing a file's events is then a few milliseconds.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -48,7 +51,12 @@ def check_file(path: str | os.PathLike) -> None:
         raise ConfigError(f"{path}:{line}", f"{EXPECTED} in UTF-8 (save the file as UTF-8)",
                           f"the byte 0x{data[err.start]:02x}, which is not UTF-8") from None
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_LOADER):
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{path}:{event.start_mark.line + 1}",
+                                  f"{EXPECTED} nested at most {MAX_DEPTH} levels deep", f"{depth} levels")
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
                 sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
                 raise ConfigError(f"{path}:{event.start_mark.line + 1}",

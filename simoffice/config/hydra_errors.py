@@ -114,12 +114,13 @@ def _written(err: Exception) -> Any:
     return value
 
 
-def write_error(ex: BaseException) -> str | None:
+def write_error(ex: BaseException, where: str | os.PathLike | None = None) -> str | None:
     """``cannot write <path>: <cause>`` for a file or folder that could not be made (a
-    read-only or full disk, no permission, a file where a folder should be), or None."""
+    read-only or full disk, no permission, a file where a folder should be), or None.
+    ``where``: the path to name when the error does not say (a parquet writer's)."""
     for err in _chain(ex):
-        if isinstance(err, OSError) and err.errno in WRITE_ERRNOS and err.filename is not None:
-            return f"cannot write {err.filename}: {err.strerror}"
+        if isinstance(err, OSError) and err.errno in WRITE_ERRNOS and (err.filename or where) is not None:
+            return f"cannot write {err.filename or where}: {os.strerror(err.errno)}"
     return None
 
 

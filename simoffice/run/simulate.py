@@ -8,6 +8,7 @@ from omegaconf import DictConfig
 
 from simoffice.config.build import build_spec
 from simoffice.config.compose import config_hash
+from simoffice.config.shares import share_warnings
 from simoffice.errors import RunInterrupted
 from simoffice.model.spec import ModelSpec
 from simoffice.run.results import Results, assemble
@@ -53,6 +54,9 @@ def simulate(cfg: DictConfig | Mapping[str, Any] | ModelSpec, progress: bool | N
     }
     reps = run_replications(spec, progress)
     try:
-        return assemble(spec, reps, meta)
+        results = assemble(spec, reps, meta)
     except KeyboardInterrupt:
         raise RunInterrupted(len(reps), len(reps)) from None
+    if not isinstance(cfg, ModelSpec):  # shares the build read normalised: said in words
+        results.summary["warnings"] += share_warnings(cfg)
+    return results
