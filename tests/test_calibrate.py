@@ -295,6 +295,13 @@ def test_the_command_refuses_to_overwrite_without_force(tmp_path):
     assert out.read_text().startswith("# Calibrated by simoffice-calibrate")
 
 
+@pytest.mark.parametrize("name", ["..yaml", ".hidden.yaml", " .yaml", "a=b.yaml"])
+def test_an_out_file_whose_name_cannot_name_the_network_is_refused(tmp_path, name):
+    result = calibrate_cli(tmp_path, str(SAMPLE), "--out", str(tmp_path / name))
+    assert_one_line_error(result, "simoffice-calibrate: --out: expected a file whose name names the network")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def bad_log(tmp_path: Path, change) -> Path:
     frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(40)
     frame = change(frame)

@@ -172,3 +172,14 @@ def test_a_run_directory_through_a_file_is_one_line_naming_the_path(tmp_path):
     line = one_line(cli(tmp_path, *SMALL, f"hydra.run.dir={tmp_path / 'file' / 'run'}"))
     assert line.startswith("simoffice: ") and str(tmp_path / "file") in line, line
     assert (tmp_path / "file").read_text() == "x"
+
+
+def test_a_sweep_into_a_directory_in_use_is_refused_and_changes_nothing(tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    with lock.hold(sweep_dir):
+        (sweep_dir / "notes.txt").write_text("the other sweep's file\n")
+        before = contents(sweep_dir)
+        done = cli(tmp_path, "-m", *SMALL, "network.servers=5,6", f"hydra.sweep.dir={sweep_dir}")
+        assert one_line(done) == (f"simoffice: run directory {sweep_dir} is in use by another simoffice run "
+                                  f"(pid {os.getpid()})")
+        assert contents(sweep_dir) == before

@@ -111,6 +111,10 @@ def _calibrate(argv: Sequence[str] | None) -> None:
     out = Path(args.out)
     if out.suffix not in (".yaml", ".yml"):
         fail(f"--out: expected a path ending in .yaml, e.g. configs/network/my_office.yaml (got '{out}')")
+    if out.stem.startswith(".") or not out.stem.strip() or "=" in out.stem:
+        # The file's stem names the network (network=<stem>) and the page's folder under results/.
+        fail(f"--out: expected a file whose name names the network, e.g. configs/network/my_office.yaml "
+             f"(got '{out}')")
     if out.exists() and not args.force:
         fail(f"--out: expected a file that does not exist yet, or --force to replace it (got '{out}')")
     if args.return_window_days < 1:

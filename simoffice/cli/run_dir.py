@@ -15,6 +15,9 @@ config and the resolved directory in hand and nothing written yet:
    in one line, ``simoffice: run directory X is in use by another simoffice run
    (pid N)``, exit status 2, leaving that run's files alone. A directory that cannot
    be made is reported by :mod:`simoffice.config.hydra_errors` (``cannot write …``).
+
+A sweep (``-m``) holds its sweep directory's lock the same way while it runs
+(:func:`locked_sweep`); its jobs' directories are the sweep's own.
 """
 
 from __future__ import annotations
@@ -96,9 +99,29 @@ def guarded(run_job: Callable[..., JobReturn]) -> Callable[..., JobReturn]:
     return run_one
 
 
+def locked_sweep(sweep: Callable[..., Any]) -> Callable[..., Any]:
+    """A sweeper's ``sweep`` that holds the sweep directory's lock while the whole sweep
+    runs (taken before Hydra writes ``multirun.yaml`` there): a second sweep into a busy
+    directory is refused in one line, as a run is."""
+    def sweep_locked(self: Any, arguments: list[str]) -> Any:
+        sweep_dir = Path(str(self.config.hydra.sweep.dir))  # (Hydra's ${now:…} is cached: the same name)
+        with ExitStack() as held:
+            try:
+                held.enter_context(lock.hold(sweep_dir))
+            except lock.RunDirectoryInUse as err:
+                refuse(str(err))
+            return sweep(self, arguments)
+    sweep_locked._simoffice_run_dir = True  # type: ignore[attr-defined]
+    return sweep_locked
+
+
 def install() -> None:
-    """Guard the ``run_job`` of ``Hydra.run`` (see the module's docstring)."""
+    """Guard the ``run_job`` of ``Hydra.run`` and the basic sweeper's ``sweep`` (see the
+    module's docstring and :func:`locked_sweep`)."""
     from hydra._internal import hydra as hydra_internal
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
     if not getattr(hydra_internal.run_job, "_simoffice_run_dir", False):
         hydra_internal.run_job = guarded(hydra_internal.run_job)
+    if not getattr(BasicSweeper.sweep, "_simoffice_run_dir", False):
+        BasicSweeper.sweep = locked_sweep(BasicSweeper.sweep)  # type: ignore[method-assign]
