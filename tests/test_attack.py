@@ -11,7 +11,6 @@ from __future__ import annotations
 import attack_cases as A
 import pytest
 
-
 # Each case starts the real command (2–3 s of CPU; the table takes about 7 minutes on 2 cores):
 # the default run takes the first case of each category, the slow suite (make test-slow) and
 # make attack every case.

@@ -227,7 +227,9 @@ def test_a_network_without_a_name_is_refused_instead_of_running_as_question_mark
     (tmp_path / "network" / "nameless.yaml").write_text(
         "defaults: [schema_network, _self_]\noffices:\n  - name: Main\n    desk_groups:\n"
         "      - {name: all, skills: [a], staff: {full: 1}}\n")
-    with pytest.raises(ConfigError) as err:
-        simoffice.compose("network=nameless", config_dir=tmp_path)
-    assert err.value.key == "network.name" and err.value.got is None
-    assert str(err.value) == "network.name: expected the network's name (text) (got None)"
+    cfg = simoffice.compose("network=nameless", config_dir=tmp_path)
+    for given in (cfg, OmegaConf.to_container(cfg)):  # composed, or as plain dicts
+        with pytest.raises(ConfigError) as err:
+            simoffice.simulate(given, progress=False)
+        assert err.value.key == "network.name" and err.value.got is None
+        assert str(err.value) == "network.name: expected the network's name (text) (got None)"

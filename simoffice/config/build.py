@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from omegaconf import DictConfig
 
-from simoffice.config import bounds, catalogue, hours, network, synthetic
+from simoffice.config import bounds, catalogue, hours, hydra_guard, network, synthetic
 from simoffice.config.checks import boolean, integer, number, one_of, probability, weights
 from simoffice.config.network_schema import (
     ONE_AGENCY,
@@ -74,9 +74,17 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
 
     Raises:
         ConfigError: the first invalid value found, named by its key path; an
-            unknown key as ``<path>: unknown key (did you mean <closest>?)``.
+            unknown key as ``<path>: unknown key (did you mean <closest>?)``; in a
+            DictConfig (which OmegaConf would resolve), an object to instantiate, an
+            interpolation outside ``hydra`` (:func:`simoffice.config.hydra_guard.check`);
+            a network without a name.
     """
+    if isinstance(cfg, DictConfig):  # (one Hydra composed was checked already; plain dicts are read literally)
+        hydra_guard.check(cfg)
     config = typed_config(cfg)
+    name = config.network.name
+    if not isinstance(name, str) or not name.strip() or name == "???":  # (it heads every table and page)
+        raise ConfigError("network.name", "the network's name (text)", None if name == "???" else name)
     run = run_settings(config.run)
     design = _design(config.design)
     schedule, opening = hours.schedule(config.schedule, run)  # checked even where it does not apply (mmc)

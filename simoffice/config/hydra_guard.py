@@ -20,7 +20,7 @@ by their full class name: the sweep summary callback, Hydra's basic sweeper, and
 the basic, joblib, submitit (local, SLURM) and Ray launchers; a ``_target_`` anywhere
 else (or a ``_partial_``, ``_args_`` … anywhere) is refused in one line. Outside
 ``hydra``, a value is taken literally: an interpolation (``${oc.env:HOME}``) is refused
-(:func:`~simoffice.config.checks.literal`), and the network must have a name.
+(:func:`~simoffice.config.checks.literal`).
 
 A :class:`ConfigError` raised while Hydra composes is printed in one line by
 :func:`simoffice.config.hydra_errors.install`.
@@ -56,8 +56,7 @@ def check(cfg: DictConfig | Mapping[str, Any]) -> None:
     Raises:
         ConfigError: ``hydra.callbacks.x._target_: expected no object to instantiate …
             (got 'builtins.open')``; an interpolation in a value outside ``hydra``
-            (``network.name: expected a name taken literally, without ${…} (got …)``);
-            a network without a name.
+            (``network.name: expected a name taken literally, without ${…} (got …)``).
     """
     raw = OmegaConf.to_container(cfg, resolve=False) if isinstance(cfg, DictConfig) else cfg
     if not isinstance(raw, Mapping):
@@ -70,11 +69,6 @@ def check(cfg: DictConfig | Mapping[str, Any]) -> None:
             continue
         no_instantiation(value, str(key))
         literal(value, str(key))
-    network = raw.get("network")
-    if isinstance(network, Mapping):  # (its name shows in every table and page: "???" is no name)
-        name = network.get("name")
-        if not isinstance(name, str) or not name.strip() or name == "???":
-            raise ConfigError("network.name", "the network's name (text)", None if name == "???" else name)
 
 
 def _hydra_node(hydra: Mapping[str, Any]) -> None:
