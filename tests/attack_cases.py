@@ -344,8 +344,8 @@ def _cases() -> list[Case]:
         signal=(int(signal.SIGINT), 4.0), status=130)
     add("signal-sigint-calibrate-at-0.3s", "signals", **cal("t.csv", files=(LOG,)),
         signal=(int(signal.SIGINT), 0.3), status=130)
-    add("signal-sigint-calibrate-at-3s", "signals", **cal("t.csv", files=(LOG,)),
-        signal=(int(signal.SIGINT), 3.0), status=130)
+    add("signal-sigint-calibrate-at-3s", "signals", **cal("t.csv", files=(LOG,), expect=(CLEAN, OK)),
+        signal=(int(signal.SIGINT), 3.0), status=130)  # (a fast machine has finished by then)
     add("signal-kill-parent-workers-end", "signals", ["run.replications=40", "run.weeks=3", "run.jobs=2"],
         kill_parent=2.0, expect=(OK,))
 

@@ -345,16 +345,19 @@ def test_a_file_name_with_a_newline_stays_on_one_line(tmp_path, capsys):
     assert "log\\nshifts: injected.csv: expected a log with a header row" in err
 
 
-def test_ctrl_c_is_one_line_and_exit_status_130(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("during", ["simoffice.cli.calibrate.calibrate",  # fitting
+                                    "simoffice.cli.calibrate.write_calibration_report"])  # the network written
+def test_ctrl_c_is_one_line_and_exit_status_130_and_leaves_nothing(tmp_path, monkeypatch, capsys, during):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("simoffice.cli.calibrate.calibrate", interrupted)
+    monkeypatch.setattr(during, interrupted)
     with pytest.raises(SystemExit) as info:
-        main([str(SAMPLE), "--out", str(tmp_path / "x.yaml")])
+        main([str(SAMPLE), "--out", str(tmp_path / "x.yaml"), "--report", str(tmp_path / "c.html"),
+              "--check-replications", "0"])
     assert info.value.code == 130
-    assert capsys.readouterr().err == "simoffice-calibrate: interrupted\n"
-    assert not (tmp_path / "x.yaml").exists()
+    assert capsys.readouterr().err == "simoffice-calibrate: interrupted; nothing was written\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------------------------------------------------------------- a contact centre's export

@@ -99,11 +99,18 @@ def _dates(text: str) -> list[dt.date]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: ``simoffice-calibrate LOG --out PATH [options]``.
     Ctrl-C ends it with one line and exit status 130."""
+    _WRITTEN.clear()
     try:
         _calibrate(argv)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        for path in _WRITTEN:  # nothing half-written: the network goes without its page
+            path.unlink(missing_ok=True)
+        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
+
+
+# What this command has written so far (removed again if it is interrupted).
+_WRITTEN: list[Path] = []
 
 
 def _calibrate(argv: Sequence[str] | None) -> None:
@@ -167,6 +174,7 @@ def _calibrate(argv: Sequence[str] | None) -> None:
     try:
         report.parent.mkdir(parents=True, exist_ok=True)  # before the network: a page that cannot be is refused first
         write_network(cal, out, force=args.force, source=args.log or args.calls or args.intervals, command=command)
+        _WRITTEN.append(out)
     except FileExistsError as err:
         if err.errno is None:  # --out exists (without --force)
             fail(str(err))
