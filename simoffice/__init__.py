@@ -7,6 +7,8 @@ From Python (a notebook, a script)::
     res = simoffice.simulate(cfg)
     res.measures            # mean and 95 % interval of every measure
     res.contacts.head()     # a row per contact
+    res.save("out")         # tables, summary, config and page
+    res = simoffice.load("out")   # the same Results again (a comparison's folder: its Comparison)
     cmp = simoffice.compare({"mon_thu": simoffice.compose("schedule=mon_thu"),
                              "five_day": simoffice.compose("schedule=five_day")})
     cmp.verdicts            # paired differences, in words
@@ -19,7 +21,7 @@ from __future__ import annotations
 from simoffice.version import __version__
 
 __all__ = [
-    "simulate", "compose", "compare", "Comparison", "Results",
+    "simulate", "compose", "compare", "load", "Comparison", "Results",
     "ConfigError", "InvariantError", "RunInterrupted", "__version__",
 ]
 
@@ -28,6 +30,7 @@ __all__ = [
 _API = {
     "simulate": "simoffice.run.simulate", "compose": "simoffice.config.compose",
     "compare": "simoffice.studies.compare", "Comparison": "simoffice.studies.compare",
+    "load": "simoffice.studies.saved",
     "Results": "simoffice.run.results", "ConfigError": "simoffice.errors",
     "InvariantError": "simoffice.errors", "RunInterrupted": "simoffice.errors",
 }

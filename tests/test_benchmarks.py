@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import simoffice
 from simoffice.config.build import build_spec
 
@@ -49,6 +51,7 @@ def test_peers_prints_ratios_and_finite_waits(tmp_path):
     assert figures["erlang_c_wait_mean_min"] > 0
 
 
+@pytest.mark.slow  # a national network twice (make test-slow)
 def test_national_scaling_smoke(tmp_path):
     """national.py --only scaling at two tiny sizes in two rounds: a row per size with its
     best and median round, the first with ratio 1."""
@@ -87,6 +90,7 @@ def test_national_refuses_an_unknown_section():
     assert "expected some of run, scaling, workers (got 'runn')" in proc.stderr
 
 
+@pytest.mark.slow  # a national network under the profiler (make test-slow)
 def test_the_profile_splits_a_national_run_by_part_of_the_engine():
     """profile_national.py prints each part's share of the profiled time (together the whole) and
     the functions with the most own time."""

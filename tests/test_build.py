@@ -1115,7 +1115,7 @@ def test_mobile_route_desks_and_name_are_checked(overrides, path, value, expecte
                                      "or null"),
     ("network.expert_centre", 2, "a centre {desk_groups, opening_hours, shifts} or null"),
     ("network.appointments", "walk_in", "an appointment policy {booking_horizon_days, no_show_prob, lateness, "
-                                        "priority, when_full}"),
+                                        "priority, when_full, preferred, preferred_profile}"),
     ("network.appointments", None, "an appointment policy {booking_horizon_days"),
     ("network.choice", 20, "a choice rule {scale_min, day_value_min}"),
     (ROUTE, "North bus", "a mobile route {name, desk_groups, stops, travel_between_stops_min, local_travel_min, "

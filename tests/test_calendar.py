@@ -137,20 +137,3 @@ def test_when_the_calendar_is_full_clients_wait_for_a_later_slot():
     assert (res.bundles["status"] == "open").any()
     per_day = c[c["channel"] == "appointment"].groupby(["replication", c["arrival_min"] // DAY]).size()
     assert per_day.max() <= 2, "the calendar's two slots a day are never overbooked"
-
-
-def test_bookings_match_a_slot_by_slot_search_however_full_the_calendar():
-    """Many random bookings give the same slots as scanning every slot from the start."""
-    import numpy as np
-
-    rng = np.random.default_rng(5)
-    intervals = [(d * DAY + 480, d * DAY + 1020) for d in range(30) if d % 7 < 5]
-    fast = Calendar(intervals, 30, 2)
-    room = dict.fromkeys(fast.starts, 2)
-    for _ in range(900):
-        earliest = float(rng.uniform(0, 30 * DAY))
-        latest = earliest + float(rng.choice([DAY, 5 * DAY, np.inf]))
-        expected = next((t for t in fast.starts if earliest <= t < latest and room[t] > 0), None)
-        if expected is not None:
-            room[expected] -= 1
-        assert fast.book(earliest, latest) == expected

@@ -573,3 +573,34 @@ def test_one_office_scorecard(mmc, mmc_page):
     # A walk-in office: no phone, appointment or expert standard.
     assert "walk_in_wait" in {std for _, _, std in cells}
     assert not {std for _, _, std in cells} & {"phone_answer", "appointment_wait", "expert_decision"}
+
+
+def test_the_utilisation_chart_shows_serving_after_closing_as_overtime(regional):
+    """Utilisation is read during opening hours only; the desk time spent serving the
+    clients still waiting at closing is its own series, and over a week it is part of
+    the overtime the run measured (all of it where every shift ends at closing)."""
+    from simoffice.reports.run_figures import _office_series, opening_share, util_figure
+
+    ts_all, offices, hours = _office_series(regional)
+    share = opening_share(ts_all, regional.spec)
+    fig = util_figure(ts_all, offices, hours, share)
+    lines = {t.name: pd.Series(t.y, index=hours, dtype=float) for t in fig.data if t.type == "scatter"}
+    bars = {t.name.split(":")[0]: pd.Series(t.y, index=hours, dtype=float) for t in fig.data if t.type == "bar"}
+    assert bars, "the regional network serves after closing: its overtime must show"
+    weeks = regional.spec.run.weeks - regional.spec.run.warmup_weeks
+    matched = 0
+    for unit in regional.spec.offices:
+        if unit.name not in bars:
+            continue
+        closing = max(hi for day in unit.opening if day for _, hi in day) if unit.kind == "office" else None
+        if closing is not None:
+            assert lines[unit.name][[h for h in hours if h * 60 >= closing]].isna().all()
+            assert bars[unit.name][[h for h in hours if (h + 1) * 60 <= closing]].isna().all()
+        rows = (ts_all["office"] == unit.name).to_numpy()
+        open_days = (ts_all[rows & (share > 0)].assign(day=lambda t: t["bin_start_min"] // 1440)
+                     .drop_duplicates(["replication", "day"]).shape[0] / regional.spec.run.replications)
+        per_week = bars[unit.name].sum() * open_days / weeks
+        overtime = regional.summary["units"][unit.name]["overtime_min"]["mean"]
+        assert per_week <= overtime * (1 + 1e-9)
+        matched += per_week == pytest.approx(overtime, rel=1e-9)
+    assert matched >= 1

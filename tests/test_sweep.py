@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from simoffice.measures.metrics import MEASURES
 from simoffice.reports.sweep import line_colours, sweep_figures
@@ -117,6 +118,7 @@ def test_more_desks_lower_the_wait_in_the_sweep(joblib_sweep):
         assert wait.loc[(4, rate), "mean"] < wait.loc[(3, rate), "mean"]
 
 
+@pytest.mark.slow  # four jobs again under another launcher (make test-slow)
 def test_submitit_local_gives_the_same_tables_as_joblib(joblib_sweep, tmp_path):
     """Reproducibility across launchers: each job's tables are identical."""
     out = tmp_path / "submitit"
@@ -193,3 +195,17 @@ def test_a_sweep_on_a_ray_cluster_gives_the_same_tables_as_joblib(joblib_sweep, 
         a = pd.read_parquet(joblib_sweep / str(job) / "replications.parquet")
         b = pd.read_parquet(out / str(job) / "replications.parquet")
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_sweep_job_reopens_as_the_results_of_its_own_run(joblib_sweep):
+    """Results.load on a job's folder gives the tables that job's config gives when run
+    alone (same seed: the same tables, whichever launcher ran it)."""
+    import simoffice
+    from simoffice.run.results import TABLES
+
+    job = simoffice.Results.load(joblib_sweep / "0")
+    overrides = yaml.safe_load((joblib_sweep / "0" / ".hydra" / "overrides.yaml").read_text())
+    alone = simoffice.simulate(simoffice.compose(*overrides, "run.progress=false"))
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(job, name), getattr(alone, name), obj=name)
+    assert job.summary["meta"]["config_hash"] == alone.summary["meta"]["config_hash"]

@@ -188,6 +188,9 @@ def run_comparison(cfg: DictConfig, out_dir: Path) -> float | None:
           f"{meta['replications']} replications × {meta['weeks']} weeks in {time.perf_counter() - started:.1f} s")
     print("\n".join(comparison.verdicts))
     print(f"\nResults: {out_dir}\nReport:  {out_dir / 'comparison.html'}")
+    for name, res in comparison.arms.items():
+        say_precision(res.summary["meta"], name)
+        say_warmup(res.summary["meta"], name)
     return None
 
 
@@ -307,8 +310,28 @@ def run_simulation(cfg: DictConfig, out_dir: Path, multirun: bool) -> float | No
     for text in (format_standards(results.summary), format_warnings(results.summary)):
         if text:
             print(f"\n{text}")
-    print(f"\nResults: {out_dir}\nReport:  {out_dir / 'report.html'}")
+    page = out_dir / "report.html"
+    print(f"\nResults: {out_dir}" + (f"\nReport:  {page}" if page.exists() else " (no page: run.report=none)"))
+    say_precision(meta)
+    say_warmup(meta)
     return wait
+
+
+def say_precision(meta: dict, arm: str | None = None) -> None:
+    """One line on stderr of what a run for a precision (``run.precision``) did."""
+    from simoffice.run.precision import precision_line
+
+    if meta.get("precision"):
+        print(f"simoffice: {f'{arm}: ' if arm else ''}{precision_line(meta['precision'])}", file=sys.stderr,
+              flush=True)
+
+
+def say_warmup(meta: dict, arm: str | None = None) -> None:
+    """One line on stderr of the warm-up a pilot found (``run.warmup_weeks=auto``)."""
+    from simoffice.run.warmup import warmup_line
+
+    if meta.get("warmup"):
+        print(f"simoffice: {f'{arm}: ' if arm else ''}{warmup_line(meta['warmup'])}", file=sys.stderr, flush=True)
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")

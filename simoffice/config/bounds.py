@@ -172,12 +172,14 @@ def machine_memory() -> int | None:
         return None
 
 
-def run_size(spec: ModelSpec) -> dict[str, float]:
+def run_size(spec: ModelSpec, replications: int | None = None) -> dict[str, float]:
     """An estimate of a run's memory (bytes) before it starts.
 
     ``clients``: bundles a week over the zones; ``contacts``: contacts kept, about
     the needs of every bundle (one_stop makes fewer, siloed more) over the weeks and
-    replications, none with ``run.keep_contacts=false`` (the log is folded week by
+    replications (``replications``, default ``run.replications``; a precision run
+    checks its first batch, then grows at most to :func:`affordable_replications`),
+    none with ``run.keep_contacts=false`` (the log is folded week by
     week); ``working``: what each worker process holds at once (a week's contacts and
     the week's draws), times the workers that run together; ``bytes``: both.
     """
@@ -185,17 +187,19 @@ def run_size(spec: ModelSpec) -> dict[str, float]:
     clients = sum(z.bundles_per_week for z in spec.zones)
     needs = sum(b.share * len(b.needs) for b in spec.bundles) / (sum(b.share for b in spec.bundles) or 1.0)
     widest = max((len(b.needs) for b in spec.bundles), default=1)
-    contacts = clients * needs * run.weeks * run.replications if run.keep_contacts else 0.0
-    parallel = max(1, min(run.jobs or os.cpu_count() or 1, run.replications))
+    n = run.replications if replications is None else replications
+    contacts = clients * needs * run.weeks * n if run.keep_contacts else 0.0
+    parallel = max(1, min(run.jobs or os.cpu_count() or 1, n))
     week = clients * (needs * BYTES_PER_CONTACT + spec.max_visits * widest * BYTES_PER_DRAW)
     working = parallel * week
     return {"clients": clients, "contacts": contacts, "working": working,
             "bytes": contacts * BYTES_PER_CONTACT + working}
 
 
-def check_run_size(spec: ModelSpec, memory: int | None = None) -> None:
-    """Refuse a run whose estimated memory (:func:`run_size`) exceeds the machine's
-    (``memory`` bytes; default :func:`machine_memory`; not checked when unknown).
+def check_run_size(spec: ModelSpec, memory: int | None = None, replications: int | None = None) -> None:
+    """Refuse a run whose estimated memory (:func:`run_size` of ``replications``,
+    default ``run.replications``) exceeds the machine's (``memory`` bytes; default
+    :func:`machine_memory`; not checked when unknown).
 
     Raises:
         ConfigError: ``run: expected a run that fits in memory … (got …)``.
@@ -203,7 +207,7 @@ def check_run_size(spec: ModelSpec, memory: int | None = None) -> None:
     memory = machine_memory() if memory is None else memory
     if not memory:
         return
-    size = run_size(spec)
+    size = run_size(spec, replications)
     if size["bytes"] <= memory:
         return
     run = spec.run
@@ -213,7 +217,23 @@ def check_run_size(spec: ModelSpec, memory: int | None = None) -> None:
     raise ConfigError(
         "run",
         f"a run that fits in memory: about {size['bytes'] / gb:.1f} GB for {size['clients']:,.0f} clients a week × "
-        f"{run.weeks} weeks × {run.replications} replications, this machine has {memory / gb:.1f} GB; "
-        f"set {advice}",
+        f"{run.weeks} weeks × {run.replications if replications is None else replications} replications, "
+        f"this machine has {memory / gb:.1f} GB; set {advice}",
         {"weeks": run.weeks, "replications": run.replications, "keep_contacts": run.keep_contacts,
          "jobs": run.jobs})
+
+
+def affordable_replications(spec: ModelSpec, memory: int | None = None) -> int | None:
+    """The most replications whose estimated memory (:func:`run_size`) fits in the
+    machine's (``memory`` bytes; default :func:`machine_memory`): where a precision run
+    stops growing (:mod:`simoffice.run.precision`). None: no limit known (the memory
+    unknown, or ``run.keep_contacts=false``, whose replications keep little)."""
+    memory = machine_memory() if memory is None else memory
+    if not memory or not spec.run.keep_contacts:
+        return None
+    one = run_size(spec, 1)
+    per_replication = one["contacts"] * BYTES_PER_CONTACT
+    working = run_size(spec, LIMITS["replications"].high)["working"]  # every worker busy
+    if per_replication <= 0:
+        return None
+    return max(0, int((memory - working) // per_replication))

@@ -32,6 +32,7 @@ from simoffice.config.network_schema import (
     SegmentConfig,
     SyntheticNetworkConfig,
 )
+from simoffice.config.precision import check_units, first_batch, max_replications, precision_targets
 from simoffice.config.schema import DesignConfig, RunConfig
 from simoffice.config.standards import standards
 from simoffice.config.strict import network_section, typed_config
@@ -98,7 +99,9 @@ def build_spec(cfg: DictConfig | Mapping[str, Any]) -> ModelSpec:
         _check_reachable(spec, net)
     spec = dataclasses.replace(spec, standards=standards(config.standards, spec))
     bounds.check_counts(spec)
-    bounds.check_run_size(spec)  # last: the estimate needs the whole spec
+    check_units(spec)  # run.precision's <unit>/<measure>
+    # last: the estimate needs the whole spec (a precision run's first batch; later batches grow as memory allows)
+    bounds.check_run_size(spec, replications=first_batch(spec.run) if spec.run.precision else None)
     return spec
 
 
@@ -121,20 +124,21 @@ def run_settings(r: RunConfig) -> Run:
     """The run's length, replications and seed, checked.
 
     Raises:
-        ConfigError: a count out of range, a warm-up as long as the run, a start
-            date that is not an ISO date.
+        ConfigError: a count out of range, a warm-up as long as the run or neither
+            a count nor ``auto``, a start date that is not an ISO date.
     """
     weeks = bounds.at_most(integer(r.weeks, "run.weeks", 1), "run.weeks", "weeks")
-    warmup = integer(r.warmup_weeks, "run.warmup_weeks", 0)
-    if warmup >= weeks:
-        raise ConfigError("run.warmup_weeks", f"fewer weeks than run.weeks ({weeks})", warmup)
+    warmup_auto = r.warmup_weeks == "auto"
+    warmup = 0 if warmup_auto else _warmup_weeks(r.warmup_weeks, weeks)
     try:
         start = dt.date.fromisoformat(str(r.start_date))
     except ValueError:
         raise ConfigError("run.start_date", "an ISO date such as 2026-01-05", r.start_date) from None
+    precision = precision_targets(r.precision)
     return Run(
         weeks=weeks,
         warmup_weeks=warmup,
+        warmup_auto=warmup_auto,
         drain_weeks=bounds.at_most(integer(r.drain_weeks, "run.drain_weeks", 0), "run.drain_weeks", "weeks",
                                    "an integer >= 0"),
         replications=bounds.at_most(integer(r.replications, "run.replications", 1), "run.replications",
@@ -150,7 +154,22 @@ def run_settings(r: RunConfig) -> Run:
         check_invariants=boolean(r.check_invariants, "run.check_invariants"),
         report=one_of(r.report, "run.report", REPORT_LEVELS),
         currency=_currency(r.currency),
+        precision=precision,
+        max_replications=max_replications(r.max_replications, integer(r.replications, "run.replications", 1),
+                                          precision),
     )
+
+
+def _warmup_weeks(value: Any, weeks: int) -> int:
+    """``run.warmup_weeks`` given as a number: whole weeks, fewer than the run's.
+    (``auto`` is resolved by a pilot run before the run: :mod:`simoffice.run.warmup`.)"""
+    try:
+        warmup = integer(value, "run.warmup_weeks", 0)
+    except ConfigError:
+        raise ConfigError("run.warmup_weeks", "an integer >= 0 or 'auto' (a pilot run finds it)", value) from None
+    if warmup >= weeks:
+        raise ConfigError("run.warmup_weeks", f"fewer weeks than run.weeks ({weeks})", warmup)
+    return warmup
 
 
 def _currency(value: Any) -> str:

@@ -36,6 +36,7 @@ from simoffice.model.timetable import parse_clock
 from simoffice.vocabulary import DAY, WEEKDAYS
 
 WHEN_FULL = ("walk_in", "wait")
+PREFERRED = ("profile", "earliest")  # appointments.preferred: when a client likes to come
 
 
 def dist(node: DistConfig | None, key: str) -> distributions.Distribution:
@@ -222,7 +223,8 @@ def bundles(net: CatalogueConfig, svcs: tuple[Service, ...], segs: tuple[Segment
 
 
 def appointments(a: AppointmentPolicyConfig) -> Appointments:
-    """How every appointment calendar books (horizon, no-shows, lateness, priority, when full).
+    """How every appointment calendar books (horizon, no-shows, lateness, priority, when full,
+    the preferred time).
 
     Raises:
         ConfigError: a value out of range.
@@ -234,4 +236,7 @@ def appointments(a: AppointmentPolicyConfig) -> Appointments:
         lateness=dist_or_none(a.lateness, f"{key}.lateness"),
         priority=boolean(a.priority, f"{key}.priority"),
         when_full=one_of(a.when_full, f"{key}.when_full", WHEN_FULL),
+        preferred=one_of(a.preferred, f"{key}.preferred", PREFERRED),
+        preferred_profile=None if a.preferred_profile is None
+        else profile(a.preferred_profile, f"{key}.preferred_profile"),
     )

@@ -16,6 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from simoffice.config import config_files, hydra_errors, hydra_guard, schema  # noqa: F401  (schema: registers the schema in Hydra's ConfigStore)
 from simoffice.config.strict import typed_config
+from simoffice.errors import ConfigError
 
 hydra_guard.install()  # every config Hydra composes is checked before anything is built from it
 config_files.install()  # every config file is checked (UTF-8, valid YAML, no aliases) before Hydra reads it
@@ -37,12 +38,18 @@ def compose(*overrides: str, config_name: str = "config", config_dir: str | os.P
 
     Raises:
         ConfigError: an unknown group option, an unknown key (one added with
-            ``+key=value`` too) or a value of the wrong type, in one line.
+            ``+key=value`` too) or a value of the wrong type, in one line; an
+            override that is not a string (a list passed whole is taken as its items).
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
+    if len(overrides) == 1 and isinstance(overrides[0], (list, tuple)):
+        overrides = tuple(overrides[0])  # compose(["network=mmc", ...]) as well as compose("network=mmc", ...)
+    for i, text in enumerate(overrides):
+        if not isinstance(text, str):
+            raise ConfigError(f"compose: override {i + 1}", "a string such as 'run.replications=5'", text)
     if config_dir is not None:
         overrides = (f"hydra.searchpath=['file://{Path(config_dir).resolve()}']", *overrides)
     try:

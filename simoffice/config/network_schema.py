@@ -240,13 +240,22 @@ class AppointmentPolicyConfig:
     """How appointments work in every calendar: ``booking_horizon_days`` ahead,
     ``no_show_prob``, ``lateness`` (minutes after the slot; null: on time),
     ``priority`` (appointment clients before walk-ins) and, when no slot is free
-    within the horizon, ``when_full``: ``walk_in`` or ``wait`` for a later slot."""
+    within the horizon, ``when_full``: ``walk_in`` or ``wait`` for a later slot.
+
+    When a client likes to come, ``preferred``: ``profile`` — each booking has a
+    preferred slot, drawn from the days from the next one to the horizon in
+    proportion to an arrival profile over the unit's open slots (the client's
+    zone's, or ``preferred_profile`` when set: e.g. afternoons only), and takes
+    the free slot nearest to it (the earlier of two equally near); ``earliest``
+    — the first free slot from the next day."""
 
     booking_horizon_days: int = 10
     no_show_prob: float = 0.12
     lateness: Optional[DistConfig] = None
     priority: bool = True
     when_full: str = "walk_in"
+    preferred: str = "profile"
+    preferred_profile: Optional[ProfileConfig] = None
 
 
 @dataclass

@@ -70,7 +70,8 @@ class RunConfig:
     ``simoffice run.weeks=12 run.seed=7``)."""
 
     weeks: int = 8  # weeks of arrivals, warm-up included
-    warmup_weeks: int = 1  # left out of every measure
+    # left out of every measure: weeks, or "auto" (a pilot run finds them by MSER: simoffice.run.warmup)
+    warmup_weeks: Any = 1
     drain_weeks: int = 2  # no new bundles; open bundles may end
     replications: int = 10
     seed: int = 2026
@@ -87,6 +88,11 @@ class RunConfig:
     # sweep job's default) or "none" (no page)
     report: str = "full"
     currency: str = "EUR"  # the currency costs are shown in (text only)
+    # Replications for a precision: measure -> the 95 % interval's half-width to reach, a number in the
+    # measure's unit (a share: 0.01 = ±1 point; wait_mean_min: minutes) or "5%" of its mean; a unit's
+    # measure as "<unit>/<measure>". Empty: run.replications exactly (simoffice.run.precision).
+    precision: Any = None  # null or {}: none
+    max_replications: int = 100  # with run.precision: stop here even if a width is not reached
 
 
 @dataclass

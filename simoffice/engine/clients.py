@@ -37,8 +37,8 @@ class Draws:
     Per client (``row``): ``service_time``, ``phone_time``, ``video_time`` and
     ``missing`` hold ``k × a`` values (need position, then handling);
     ``patience``, ``phone_patience``, ``return_u``, ``day_u``, ``channel``,
-    ``point``, ``no_show``, ``lateness`` and ``retry`` hold ``a`` values
-    (contact); ``online``, ``escalate``, ``expert`` and ``follow_up`` hold ``k``
+    ``point``, ``no_show``, ``lateness``, ``retry`` and ``booking`` hold ``a``
+    values (contact); ``online``, ``escalate``, ``expert`` and ``follow_up`` hold ``k``
     values (need position); ``a`` is the contact limit. Sources a network does
     not use are None. ``times`` and ``patiences`` give, per channel code, the
     handling times and patience of a contact on that channel.
@@ -46,7 +46,7 @@ class Draws:
 
     __slots__ = ("k", "a", "times", "patiences", "service_time", "phone_time", "video_time", "missing", "patience",
                  "phone_patience", "return_u", "day_u", "channel", "point", "no_show", "lateness", "retry", "online",
-                 "escalate", "expert", "follow_up")
+                 "escalate", "expert", "follow_up", "booking")
 
     def __init__(self, k, a, **lists):
         self.k, self.a = k, a
@@ -268,7 +268,9 @@ class ClientFactory:
 
     def _per_contact(self, w: int, n: int) -> dict[str, np.ndarray]:
         """Per contact: the uniforms of the return decision, the day, the channel, the
-        service point and the phone's retry; no-show and lateness of a booked contact."""
+        service point and the phone's retry; no-show, lateness and the preferred slot
+        (``booking``, see :meth:`simoffice.engine.calendar.Calendar.preferred`) of a
+        booked contact."""
         spec, uses = self.spec, self.uses
         shape = (spec.max_visits, n)  # visit-major, as the other per-contact draws
         drawn = {"return_u": self.uniforms("return", w, shape).T, "day_u": self.uniforms("day", w, shape).T}
@@ -280,6 +282,8 @@ class ClientFactory:
             late = spec.appointments.lateness
             if late is not None:
                 drawn["lateness"] = late.quantile(self.uniforms("lateness", w, shape).T)
+            if spec.appointments.preferred == "profile":
+                drawn["booking"] = self.uniforms("booking", w, shape).T
         return drawn
 
     def _clients(self, w: int, times: np.ndarray, btype: np.ndarray, segment: np.ndarray, svc: np.ndarray,

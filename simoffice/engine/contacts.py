@@ -149,20 +149,31 @@ class Contacts:
 
     # --- booked slots ------------------------------------------------------------------
     def book(self, c: Client, channel: int, v: int, first: bool, now: float) -> None:
-        """Book a slot from the next day on, within the booking horizon (or later,
-        if the client waits, past the end of the run if need be): at the channel's
-        centre, or at an office the client chooses. Without one the client walks
-        in instead (at that office)."""
+        """Book a slot from the next day on, within the booking horizon: the one nearest
+        to the client's preferred slot (``appointments.preferred``: ``profile``), or the
+        first (``earliest``); when none is free, the first after the horizon if the
+        client waits (past the end of the run if need be). At the channel's centre, or
+        at an office the client chooses. Without one the client walks in instead (at
+        that office)."""
         unit = self.centre[channel]
         if unit is None:
             unit = self.choice.unit(c, v, self.booked[c.zone][c.services[c.open[0]]], now)
         cal = self.calendars[unit]
         earliest = (now // DAY + 1) * DAY
         latest = earliest + self.appt.horizon_days * DAY
-        slot = cal.book(earliest, latest)
+        preferred = None
+        if self.appt.preferred == "profile":
+            choice = self.choice
+            d = c.draws  # c.u("booking", v), written out
+            preferred = cal.preferred(d.booking[c.row * d.a + v], earliest, latest,
+                                      self.appt.preferred_profile or choice.profiles[c.zone], choice.start_weekday)
+        # What the unit could offer (its first free slot), whatever the client then prefers:
+        # the appointment standard judges the calendar, not the client's choice.
+        offered = cal.first(earliest, latest)
+        slot = cal.book(earliest, latest, preferred)
         if slot is None and self.appt.when_full == "wait":
-            slot = cal.book(latest, math.inf)
-        self.rec.booking(unit, channel, now, NAN if slot is None else slot)
+            slot = offered = cal.book(latest, math.inf)
+        self.rec.booking(unit, channel, now, NAN if slot is None else slot, NAN if offered is None else offered)
         if slot is None and self.appt.when_full == "wait":
             return  # every slot of the run is taken: the client's lies past the horizon, the bundle stays open
         if slot is None:

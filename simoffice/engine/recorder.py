@@ -111,9 +111,10 @@ class Recorder:
         """One case at the expert centre (``end`` NaN if still open at the end of the run)."""
         self.logs["cases"].append(bundle, zone, segment, service, skill, expert, escalated, start, end, follow_up)
 
-    def booking(self, office, channel, requested, slot) -> None:
-        """One booking request (minutes; ``slot`` NaN when no slot was given)."""
-        self.logs["bookings"].append(office, channel, requested, slot)
+    def booking(self, office, channel, requested, slot, offered) -> None:
+        """One booking request (minutes; ``slot``, the slot booked, and ``offered``, the
+        first free one, NaN when there was none)."""
+        self.logs["bookings"].append(office, channel, requested, slot, offered)
 
     def duty(self, office, desk_group, desk, start, end, scheduled_end, paid_until) -> None:
         """One period a desk was on duty, overtime included (minutes; see :data:`DUTY_COLUMNS`)."""

@@ -16,7 +16,7 @@ from simoffice.model.spec import ModelSpec
 # Sources of randomness, in spawn order (new sources are only ever appended).
 SOURCES = ("arrivals", "bundle", "segment", "service", "missing", "patience", "informed", "return", "day",
            "channel", "point", "proactive", "online", "escalate", "expert", "follow_up", "no_show", "lateness",
-           "home", "retry", "busyness")
+           "home", "retry", "busyness", "booking")
 
 
 # Draws between the starts of two weeks' streams of one source: numpy's jump for PCG64,

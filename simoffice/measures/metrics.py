@@ -22,16 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from simoffice.measures.tally import ClientTally, UnitTally, client_tally, unit_tally
+from simoffice.model.measure_names import MEASURES  # noqa: F401  (the names, where a config can check them)
 from simoffice.vocabulary import WEEK
 
-MEASURES = (
-    "wait_mean_min", "wait_p50_min", "wait_p90_min", "wait_p95_min", "service_level",
-    "abandonment_rate", "visits_per_bundle_mean", "one_visit_resolution",
-    "bundle_completion_days_mean", "failed_trip_rate", "travel_min_per_bundle", "utilisation",
-    "overtime_min", "staff_hours", "cost", "fte", "contacts_per_week", "queue_length_mean",
-    "expert_turnaround_days", "expert_backlog", "expert_cases_per_week", "coverage_within_min",
-    "coverage_open_days",
-)
 # Measures of the clients' side, computed for every segment, zone and channel too.
 CLIENT_MEASURES = (
     "wait_mean_min", "wait_p90_min", "service_level", "abandonment_rate", "visits_per_bundle_mean",

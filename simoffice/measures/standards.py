@@ -12,8 +12,9 @@ What each kind counts, in the measured window:
   ``service_level``); met when the wait was at most the limit;
 - ``abandonment``: the same contacts; "met" counts those that left the queue
   (the standard is a ceiling);
-- ``appointment_within``: booking requests; met when a slot was given within
-  the limit of the request;
+- ``appointment_within``: booking requests; met when the unit had a free slot
+  within the limit of the request (its first free slot: a client who prefers a
+  later day does not make the calendar miss it);
 - ``expert_within``: cases escalated; met when decided within the limit;
 - ``bundle_within``: bundles with a first contact; met when settled within the
   limit of it.
@@ -98,7 +99,7 @@ class StandardsTally:
                 asked = b["requested_min"]
                 mine = (asked >= w0) & (asked < w1)
                 unit = b["office"][mine].astype(np.intp)
-                delay = b["slot_min"][mine] - asked[mine]
+                delay = b["offered_min"][mine] - asked[mine]
                 self._count(s, unit, delay <= self.unit_limits[s][unit] * DAY, n_units)
             elif st.kind == "expert_within":
                 k = log["cases"]

@@ -28,9 +28,11 @@ CASE_COLUMNS = {
 # a paid break that follows (else the scheduled end). Overtime is the time on duty
 # past the scheduled end; paid hours are the scheduled duty and the paid breaks.
 # One row per booking request (an appointment at an office, a video session): when the
-# client asked (``requested_min``) and the start of the slot given (NaN: none was, and the
-# client walked in instead or the bundle stayed open).
-BOOKING_COLUMNS = {"office": "h", "channel": "b", "requested_min": "d", "slot_min": "d"}
+# client asked (``requested_min``), the start of the slot booked (``slot_min``: the free one
+# nearest to the client's preferred time) and of the first free slot the unit could offer
+# (``offered_min``); NaN: none was free, and the client walked in instead or the bundle
+# stayed open.
+BOOKING_COLUMNS = {"office": "h", "channel": "b", "requested_min": "d", "slot_min": "d", "offered_min": "d"}
 DUTY_COLUMNS = {
     "office": "h", "desk_group": "h", "desk": "i", "start_min": "d", "end_min": "d",
     "scheduled_end_min": "d", "paid_until_min": "d",

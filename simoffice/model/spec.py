@@ -223,6 +223,8 @@ class Appointments:
     lateness: Distribution | None
     priority: bool
     when_full: str  # "walk_in" | "wait"
+    preferred: str  # "profile" | "earliest"
+    preferred_profile: ArrivalProfile | None  # None: each zone's arrival profile
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,8 @@ class Run:
     engine's invariants as it runs."""
 
     weeks: int
-    warmup_weeks: int
+    warmup_weeks: int  # the warm-up used (resolved from the pilot when warmup_auto)
+    warmup_auto: bool  # run.warmup_weeks=auto: a pilot finds the warm-up (simoffice.run.warmup)
     drain_weeks: int
     replications: int
     seed: int
@@ -274,6 +277,10 @@ class Run:
     check_invariants: bool
     report: str  # report.html: "full", "light" or "none"
     currency: str  # the currency costs are shown in
+    # (measure, half-width, relative) to reach; measure "<name>" (the network's) or "<unit>/<name>";
+    # empty: run exactly ``replications`` (see simoffice.run.precision)
+    precision: tuple[tuple[str, float, bool], ...]
+    max_replications: int  # with a precision: the most replications run
 
     @property
     def window(self) -> tuple[float, float]:

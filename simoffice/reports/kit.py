@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
 from simoffice.files import atomic_write
+
+# A colour per unit in config order, the same in every chart that draws units as lines
+# (utilisation by hour and its bars of serving after closing, the warm-up's weekly figures).
+UNIT_COLOURS = plotly.colors.qualitative.Plotly
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;

@@ -41,6 +41,7 @@ from simoffice.reports.run_facts import (
 from simoffice.reports.run_figures import run_figures, served_figure
 from simoffice.reports.scorecard import scorecard_section
 from simoffice.reports.served_hours import hour_cells, worst_cells, worst_cells_sentence
+from simoffice.reports.warmup_figure import warmup_figures
 from simoffice.reports.warnings import warnings_section
 from simoffice.run.pages import page_writer
 
@@ -206,6 +207,7 @@ def build_report_html(results: Any, light: bool = False) -> str:
         if channel_fig is not None:
             figures.append(("fig-channels", channel_fig))
         figures += run_figures(results)
+        figures += warmup_figures(results)  # run.warmup_weeks=auto only
     divs = figure_divs(figures)
     if cells is not None and not cells.empty and not light:
         hours_parts.append(divs.pop(0))

@@ -15,8 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from simoffice.measures.aggregate import BIN_MIN
+from simoffice.model.spec import MOBILE_OFFICE
+from simoffice.reports.kit import UNIT_COLOURS
 from simoffice.reports.run_facts import config_order, target_min
-from simoffice.vocabulary import WEEKDAY_NAMES
+from simoffice.vocabulary import DAY, WEEKDAY_NAMES
 
 # Figure titles; the tests look for them, so they live in one place.
 TITLE_WAIT = "Waiting time of served clients"
@@ -44,7 +47,7 @@ def run_figures(results: Any) -> list[tuple[str, go.Figure]]:
     return [
         ("fig-wait", wait_figure(results.contacts, target_min(results.summary), kept)),
         ("fig-queue", queue_figure(ts_all, offices, hours)),
-        ("fig-util", util_figure(ts_all, offices, hours)),
+        ("fig-util", util_figure(ts_all, offices, hours, opening_share(ts_all, spec))),
         ("fig-visits", visits_figure(results.bundles, kept)),
     ]
 
@@ -118,19 +121,85 @@ def queue_figure(ts_all: pd.DataFrame, offices: list[str], hours: list[int]) -> 
     return fig
 
 
-def util_figure(ts_all: pd.DataFrame, offices: list[str], hours: list[int]) -> go.Figure:
-    """Busy time over time on duty per hour; hours without staff are gaps."""
+def opening_share(ts_all: pd.DataFrame, spec: Any) -> np.ndarray | None:
+    """Per row of the time series: the share of its bin inside the unit's opening hours
+    on that weekday (the schedule's weekly hours, a mobile office's stops; a holiday's
+    bins have no one on duty and weigh nothing). None without the spec (every bin then
+    counts as open)."""
+    if spec is None:
+        return None
+    opening = {u.name: _week_hours(u) for u in spec.offices}
+    start = (ts_all["bin_start_min"].to_numpy(dtype=float) % DAY)
+    share = np.zeros(len(ts_all))
+    office = ts_all["office"].astype(str).to_numpy()
+    weekday = ts_all["weekday"].to_numpy(dtype=int)
+    for (name, day), rows in pd.Series(np.arange(len(ts_all))).groupby([office, weekday]):
+        hours = opening.get(name)
+        for lo, hi in (hours[day] or ()) if hours else ():
+            idx = rows.to_numpy()
+            share[idx] += np.clip(np.minimum(start[idx] + BIN_MIN, hi) - np.maximum(start[idx], lo), 0, None)
+    return share / BIN_MIN
+
+
+def _week_hours(unit: Any) -> tuple:
+    """A unit's open intervals per weekday, Monday first: its opening hours, or for a
+    mobile office the times of its stops."""
+    if unit.kind != MOBILE_OFFICE:
+        return unit.opening
+    days: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for stop in unit.stops:
+        days[stop.weekday].append((stop.start, stop.end))
+    return tuple(tuple(d) or None for d in days)
+
+
+def util_figure(ts_all: pd.DataFrame, offices: list[str], hours: list[int],
+                open_share: np.ndarray | None = None) -> go.Figure:
+    """Utilisation during opening hours (busy time over time on duty while the unit is
+    open; hours without staff are gaps), and apart from it, as bars, the desk time spent
+    serving after closing: the overtime tail of clients still waiting, which read as
+    utilisation would show a closed hour at 100 %.
+
+    ``open_share``: per row, the share of its bin inside opening hours (see
+    :func:`opening_share`); None: every bin counts as open.
+    """
     fig = go.Figure(layout_title_text=TITLE_UTIL)
-    fig.update_layout(xaxis_title="hour of day", yaxis_title="utilisation (% of time on duty)",
+    fig.update_layout(xaxis_title="hour of day", yaxis_title="utilisation while open (% of time on duty)",
                       yaxis_range=[0, 105], xaxis_dtick=1)
-    sums = ts_all.groupby(["office", "hour"])[["busy_mean", "on_duty_mean"]].sum()
-    if sums.empty or not hours:
+    if ts_all.empty or not hours:
         return _empty(fig)
-    util = 100 * sums["busy_mean"] / sums["on_duty_mean"].where(sums["on_duty_mean"] > 0)
-    for office in offices:
+    share = np.ones(len(ts_all)) if open_share is None else open_share
+    busy, on_duty = ts_all["busy_mean"].to_numpy(dtype=float), ts_all["on_duty_mean"].to_numpy(dtype=float)
+    parts = pd.DataFrame({"office": ts_all["office"].astype(str).to_numpy(), "hour": ts_all["hour"].to_numpy(),
+                          "busy_open": busy * share, "on_duty_open": on_duty * share,
+                          # desk-minutes serving in the bin outside opening hours
+                          "busy_closed": busy * (1 - share) * BIN_MIN})
+    sums = parts.groupby(["office", "hour"])[["busy_open", "on_duty_open", "busy_closed"]].sum()
+    util = 100 * sums["busy_open"] / sums["on_duty_open"].where(sums["on_duty_open"] > 1e-9)
+    # Per day the unit was open: a (replication, day) with some bin inside opening hours.
+    day = (ts_all["bin_start_min"].to_numpy(dtype=float) // DAY).astype(np.int64)
+    days = pd.DataFrame({"office": parts["office"], "replication": ts_all["replication"].to_numpy(), "day": day,
+                         "open": share > 0})
+    open_days = days[days["open"]].drop_duplicates(["office", "replication", "day"]).groupby("office").size()
+    after = sums["busy_closed"].div(open_days, level="office")
+    has_after = False
+    for i, office in enumerate(offices):
+        colour = UNIT_COLOURS[i % len(UNIT_COLOURS)]  # a unit's bars in its line's colour
         y = util.get(office, pd.Series(dtype=float)).reindex(hours)
-        fig.add_scatter(x=hours, y=y.to_numpy(), mode="lines+markers", name=office,
-                        hovertemplate="%{x}:00 – %{y:.0f} %<extra>%{fullData.name}</extra>")
+        fig.add_scatter(x=hours, y=y.to_numpy(), mode="lines+markers", name=office, legendgroup=office,
+                        line_color=colour, marker_color=colour,
+                        hovertemplate="%{x}:00 – %{y:.0f} % while open<extra>%{fullData.name}</extra>")
+        late = after.get(office, pd.Series(dtype=float)).reindex(hours).fillna(0.0)
+        if (late > 0.05).any():
+            has_after = True
+            fig.add_bar(x=hours, y=late.where(late > 0.05).to_numpy(), name=f"{office}: serving after closing",
+                        legendgroup=office, yaxis="y2", opacity=0.45, marker_color=colour,
+                        hovertemplate="%{x}:00 – %{y:.1f} desk-min a day serving after closing"
+                                      "<extra>%{fullData.name}</extra>")
+    if has_after:
+        fig.update_layout(yaxis2=dict(title_text="serving after closing (desk-min a day, bars)", overlaying="y",
+                                      side="right", rangemode="tozero", showgrid=False, tickformat=".0f"),
+                          barmode="group",
+                          legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0))
     return fig
 
 

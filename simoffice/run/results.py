@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from simoffice.engine import recorder
 from simoffice.files import atomic_write
@@ -53,10 +54,14 @@ from simoffice.model.channels import CHANNELS
 from simoffice.model.spec import ModelSpec
 from simoffice.model.standards import status
 from simoffice.run.pages import write_page
+from simoffice.run.tables import write_table
 from simoffice.vocabulary import DAY
 
 TABLES = ("contacts", "bundles", "cases", "timeseries", "replications", "groups", "standards", "hours", "weekly")
-FILES = tuple(f"{t}.parquet" for t in TABLES) + ("summary.json", "report.html")
+CONFIG = "config.yaml"  # the run's config, resolved: what Results.load rebuilds the spec from
+FILES = tuple(f"{t}.parquet" for t in TABLES) + (CONFIG, "summary.json", "report.html")
+# The measures a short repr shows.
+REPR_MEASURES = ("service_level", "wait_mean_min", "abandonment_rate")
 # Fewer replications than this get a warning: a Student-t interval of 2 or 3 values is very wide.
 FEW_REPLICATIONS = 5
 
@@ -75,7 +80,45 @@ class Results:
     hours: pd.DataFrame
     weekly: pd.DataFrame
     summary: dict[str, Any]
-    spec: ModelSpec = field(repr=False)
+    spec: ModelSpec | None = field(repr=False)  # None: loaded from a run of a ModelSpec (no config saved)
+    config: dict[str, Any] | None = field(default=None, repr=False)  # the config as plain values (None: a ModelSpec)
+
+    def __repr__(self) -> str:
+        """One line: what ran, how much, and the headline measures with their intervals."""
+        meta = self.summary.get("meta", {})
+        measures = self.summary.get("measures", {})
+        shown = []
+        for name in REPR_MEASURES:
+            iv = measures.get(name) or {}
+            if iv.get("mean") is not None:
+                bounds = (f" [{iv['ci_low']:.3g}, {iv['ci_high']:.3g}]"
+                          if iv.get("ci_low") is not None and iv.get("ci_high") is not None else "")
+                shown.append(f"{name}={iv['mean']:.3g}{bounds}")
+        return (f"<Results {meta.get('network')} × {meta.get('schedule')} × {meta.get('design')}: "
+                f"{meta.get('replications')} replications × {meta.get('weeks')} weeks, "
+                f"{len(self.contacts):,} contacts; {', '.join(shown) or 'no measures'}>")
+
+    @classmethod
+    def load(cls, out_dir: str | os.PathLike) -> Any:
+        """Reopen what a run saved in ``out_dir`` (a run's folder, an arm of a
+        comparison, a sweep job): the same :class:`Results` the run returned.
+        A comparison's folder reopens with ``simoffice.Comparison.load`` (or
+        ``simoffice.load``, which takes either).
+
+        The tables and ``meta`` are as the run returned them; in ``summary`` a value
+        that was not finite (NaN) reads back as None, as summary.json writes it. The
+        spec is rebuilt from ``config.yaml`` (from Hydra's ``.hydra/config.yaml`` for
+        a run saved before it was written); a run of a ModelSpec has no config and
+        loads with ``spec=None`` (tables and summary only; its page cannot be redrawn).
+
+        Raises:
+            ConfigError: ``out_dir`` is not the folder of a complete run (no
+                ``summary.json``; a comparison's folder is named as such), or a file
+                in it is not what the run wrote.
+        """
+        from simoffice.run.saved import load_run
+
+        return load_run(Path(out_dir))
 
     @property
     def measures(self) -> pd.DataFrame:
@@ -83,7 +126,8 @@ class Results:
         return pd.DataFrame(self.summary["measures"]).T
 
     def save(self, out_dir: str | os.PathLike) -> Path:
-        """Write the tables, report.html (as ``run.report`` says: ``full``, ``light``
+        """Write the tables, config.yaml (the config, resolved; not for a run of a
+        ModelSpec), report.html (as ``run.report`` says: ``full``, ``light``
         or ``none``, no page) and summary.json into ``out_dir``.
 
         Each file is written to a temporary name and renamed into place, so a
@@ -96,11 +140,14 @@ class Results:
         # allow_nan=False: JSON has no NaN or Infinity (jsonable writes them as null).
         text = json.dumps(jsonable(self.summary), indent=2, allow_nan=False)
         new = [out / name for name in FILES if not (out / name).exists()]
-        level = self.spec.run.report
+        level = self.spec.run.report if self.spec is not None else "none"
         try:
             for name in TABLES:
                 table = getattr(self, name)
-                atomic_write(out / f"{name}.parquet", lambda p: table.to_parquet(p, index=False))
+                atomic_write(out / f"{name}.parquet", lambda p: write_table(table, p))
+            if self.config is not None:
+                config = yaml.safe_dump(jsonable(self.config), sort_keys=False, allow_unicode=True)
+                atomic_write(out / CONFIG, lambda p: Path(p).write_text(config, encoding="utf-8"))
             if level != "none":
                 write_page("run", self, out / "report.html", level)
             atomic_write(out / "summary.json", lambda p: Path(p).write_text(text + "\n"))

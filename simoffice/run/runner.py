@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 from tqdm import tqdm
@@ -86,27 +86,33 @@ def workers(jobs: int, replications: int) -> int:
     return max(1, min(n, replications))
 
 
-def run_replications(spec: ModelSpec, progress: bool | None = None) -> list[dict[str, Any]]:
+def run_replications(spec: ModelSpec, progress: bool | None = None,
+                     replications: Sequence[int] | None = None, desc: str = "replications") -> list[dict[str, Any]]:
     """Every replication of the spec, in replication order.
 
     Args:
         progress: show a progress bar (default: ``run.progress``).
+        replications: the replication indices to run (default: ``0 … run.replications − 1``),
+            e.g. a later batch of a precision run (:mod:`simoffice.run.precision`);
+            replication ``r`` is the same whichever others run with it.
+        desc: the progress bar's label.
 
     Raises:
         RunInterrupted: a KeyboardInterrupt (SIGINT, or SIGTERM under the command
             line) arrived; the worker processes are stopped at once and the
             replications that had finished are dropped.
     """
-    n = spec.run.replications
+    indices = list(range(spec.run.replications) if replications is None else replications)
+    n = len(indices)
     show = spec.run.progress if progress is None else progress
-    bar = tqdm(total=n, desc="replications", unit="rep", disable=not show, leave=False)
+    bar = tqdm(total=n, desc=desc, unit="rep", disable=not show, leave=False)
     n_workers = workers(spec.run.jobs, n)
     results: list[dict[str, Any] | None] = [None] * n
     finished = 0
     try:
         if n_workers == 1:
-            for r in range(n):
-                results[r] = run_one(spec, r)
+            for i, r in enumerate(indices):
+                results[i] = run_one(spec, r)
                 finished += 1
                 bar.update()
         else:
@@ -114,7 +120,7 @@ def run_replications(spec: ModelSpec, progress: bool | None = None) -> list[dict
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
             pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),))
             try:
-                futures = {pool.submit(run_one, spec, r): r for r in range(n)}
+                futures = {pool.submit(run_one, spec, r): i for i, r in enumerate(indices)}
                 for fut in as_completed(futures):
                     results[futures[fut]] = fut.result()
                     finished += 1

@@ -59,6 +59,37 @@ class Comparison:
     descriptions: dict[str, list[str]] = field(default_factory=dict)
     opening_hours: list[dict[str, Any]] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        """One line: the arms, and the verdict in words."""
+        return f"<Comparison of {', '.join(self.arms)} (baseline {self.baseline}): {' '.join(self.verdicts)[:300]}>"
+
+    @classmethod
+    def load(cls, out_dir: str | os.PathLike) -> "Comparison":
+        """Reopen a comparison saved in ``out_dir``: the same Comparison
+        :func:`compare` returned (each arm reopened with
+        :meth:`~simoffice.run.results.Results.load`, the differences and verdicts
+        computed from the arms again, the arms' descriptions as saved).
+
+        Raises:
+            ConfigError: not the folder of a complete comparison (no
+                ``comparison.json``), an arm name in it that cannot name a folder,
+                or an arm's folder that is not a complete run.
+        """
+        out = Path(out_dir)
+        path = out / "comparison.json"
+        if not path.is_file():
+            raise ConfigError(str(out), "the folder of a complete comparison (comparison.json and a folder per arm)",
+                              "no comparison.json" if out.is_dir() else "no such folder")
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ConfigError(str(path), "a comparison's JSON", str(err).splitlines()[0][:200]) from None
+        names = doc.get("arms") if isinstance(doc, dict) else None
+        if not isinstance(names, list) or len(names) < 2:
+            raise ConfigError(f"{path}: arms", "a list of at least two arm names", names)
+        arms = {name: Results.load(out / file_name(name, f"{path}: arms")) for name in names}
+        return assess(arms, doc.get("descriptions"), doc.get("opening_hours"))
+
     @property
     def baseline(self) -> str:
         return next(iter(self.arms))
@@ -172,14 +203,21 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None,
 
     Args:
         arms: arm name -> a composed config, plain dicts or a ModelSpec; at least two,
-            with the same ``run.seed`` and ``run.replications`` (so that replications pair).
+            with the same ``run.seed``, ``run.replications``, ``run.precision`` and
+            ``run.max_replications`` (so that replications pair).
         progress: show progress bars (default: each config's ``run.progress``).
         overrides: arm name -> the overrides that define it (``["schedule=mon_thu"]``),
             shown as what the arm is; None: the arms are described by their differences only.
 
     Raises:
         ConfigError: fewer than two arms, an arm name that cannot name a folder (a path,
-            ``..``), or arms whose seed or replications differ.
+            ``..``), or arms whose seed, replications, precision or max_replications differ.
+
+    With ``run.precision`` the arms run batch by batch together, each batch the same
+    replications in every arm, until every arm's named measures are within: every arm
+    has the same replications (:mod:`simoffice.run.precision`). With
+    ``run.warmup_weeks=auto`` each arm's pilot finds its warm-up and every arm uses the
+    largest (:func:`simoffice.run.warmup.common_warmup`), so that all measure the same weeks.
     """
     from simoffice.config.build import build_spec
     from simoffice.model.spec import ModelSpec
@@ -192,10 +230,44 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None,
     specs = {name: cfg if isinstance(cfg, ModelSpec) else build_spec(cfg) for name, cfg in arms.items()}
     first = next(iter(specs.values())).run
     for name, spec in specs.items():
-        for key in ("seed", "replications"):
+        for key in PAIRED:
+            if key == "max_replications" and not first.precision:
+                continue  # (used only with a precision)
             if getattr(spec.run, key) != getattr(first, key):
-                raise ConfigError(f"compare.arms.{name}", f"run.{key} = {getattr(first, key)} as in the first arm "
-                                  "(replications pair only with the same seed)", getattr(spec.run, key))
-    results = {name: simulate(arms[name] if not isinstance(arms[name], ModelSpec) else specs[name], progress)
-               for name in arms}
+                raise ConfigError(f"compare.arms.{name}", f"run.{key} = {_shown(getattr(first, key))} as in the first "
+                                  "arm (replications pair only with the same seed and count)",
+                                  _shown(getattr(spec.run, key)))
+    if not first.precision and not any(spec.run.warmup_auto for spec in specs.values()):
+        results = {name: simulate(arms[name] if not isinstance(arms[name], ModelSpec) else specs[name], progress)
+                   for name in arms}
+    else:
+        results = _simulate_together({name: arms[name] if not isinstance(arms[name], ModelSpec) else specs[name]
+                                      for name in arms}, progress)
     return assess(results, describe(arms, specs, overrides), opening_hours(specs))
+
+
+# What every arm must share, so that replication r of each sees the same clients and the arms
+# stop at the same count.
+PAIRED = ("seed", "replications", "precision", "max_replications")
+
+
+def _shown(value: Any) -> Any:
+    """A run setting as a config gives it (a precision as a mapping, not the spec's tuples)."""
+    if isinstance(value, tuple):
+        return {name: f"{width * 100:g}%" if relative else width for name, width, relative in value}
+    return value
+
+
+def _simulate_together(arms: Mapping[str, Any], progress: bool | None) -> dict[str, Results]:
+    """Simulate arms with ``run.precision``: every arm runs each batch of replications
+    (the same indices), until every arm's measures are within (or
+    ``run.max_replications``); see :func:`simoffice.run.precision.replicate_arms`."""
+    from simoffice.run.precision import replicate_arms
+    from simoffice.run.simulate import finish, prepare
+    from simoffice.run.warmup import common_warmup
+
+    # run.warmup_weeks=auto: each arm's pilot finds its own, and all use the largest
+    prepared = common_warmup({name: prepare(cfg, progress) for name, cfg in arms.items()})
+    reps, infos = replicate_arms([spec for spec, _ in prepared.values()], progress, list(prepared))
+    return {name: finish(arms[name], spec, arm_reps, meta, info)
+            for (name, (spec, meta)), arm_reps, info in zip(prepared.items(), reps, infos)}

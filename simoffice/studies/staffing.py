@@ -346,6 +346,9 @@ def search_staffing(cfg: DictConfig | Mapping[str, Any], progress: bool | None =
     say(f"pilot: simulating the baseline ({baseline_spec.run.replications} replications × "
         f"{baseline_spec.run.weeks} weeks)")
     baseline = simulate(base, progress)
+    if baseline_spec.run.warmup_auto:  # the baseline's pilot found it: every round measures the same weeks
+        base = {**base, "run": {**(base.get("run") or {}), "warmup_weeks": baseline.summary["meta"]["warmup_weeks"]}}
+        baseline_spec = build_spec(base)
     lookup = interval_lookup(intervals, len(units))
     load = measured_arrivals(baseline, units, intervals, lookup, step)
     theory = _requirements(units, intervals, load, params, rules.min_staff, step)
