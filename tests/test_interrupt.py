@@ -130,6 +130,7 @@ def _simoffice(*args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
                           **kwargs)
 
 
+@pytest.mark.slow  # six jobs, killed and resumed (make test-slow; a run's resume stays in make test)
 def test_an_interrupted_sweep_resumed_skips_its_complete_jobs_and_gives_the_same_summary(tmp_path):
     """Killed part-way (SIGTERM once two jobs are complete), the sweep says how many jobs
     are complete; the same command with run.resume=true finds the sweep, leaves the complete

@@ -301,6 +301,7 @@ def simoffice_cli(cwd, *args: str) -> subprocess.CompletedProcess:
                           env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow  # the experiment's search twice, as commands (make test-slow)
 def test_experiment_staffing_search_is_one_command_and_its_printed_command_reproduces_it(tmp_path):
     """`simoffice experiment=staffing_search` writes the roster, prints the measured figures
     and a command; that command, run as printed, gives the staffed run's summary."""
