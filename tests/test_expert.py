@@ -1,4 +1,4 @@
-"""The expert centre: escalated cases decided without the client (DESIGN.md, "Jackson networks").
+"""The expert centre: escalated cases decided without the client (an open Jackson network).
 
 An office whose clients are escalated with probability p feeds the expert centre
 a Poisson stream of rate pλ; around the clock and with exponential work, the

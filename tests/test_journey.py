@@ -37,7 +37,7 @@ def phone_network(phone: str = "settle", target_sec: float = 20.0, **run) -> dic
 
 
 def erlang_a_distribution(c: int, lam: float, mu: float, theta: float, tol: float = 1e-15) -> np.ndarray:
-    """π_j of the M/M/c+M birth–death process (DESIGN.md), truncated where negligible."""
+    """π_j of the M/M/c+M birth–death process (Erlang A), truncated where negligible."""
     w = [1.0]
     for j in range(1, c + 1):
         w.append(w[-1] * lam / (j * mu))

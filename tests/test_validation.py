@@ -1,4 +1,4 @@
-"""The simulator reproduces queueing theory (DESIGN.md, "Validation oracles").
+"""The simulator reproduces queueing theory (the oracles of the README's "Validation").
 
 Each statistical check runs several independent replications and asserts that the
 confidence interval across replications contains the theoretical value, at the

@@ -29,7 +29,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from simoffice.cli import run_dir
+from simoffice.cli import run_dir, usage
 from simoffice.config import hydra_errors, schema  # noqa: F401  (schema: registers the ConfigStore entries)
 from simoffice.config.compose import CONFIG_DIR, config_hash
 from simoffice.errors import ConfigError, RunInterrupted
@@ -360,6 +360,7 @@ def main() -> None:
     os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     hydra_errors.install()
     workers.mark_origin()  # the sweep's and the replications' workers end with this process
+    usage.intercept(sys.argv[1:])  # --help: simoffice's own page, not Hydra's (--hydra-help is Hydra's)
     sys.argv[1:] = resume.sweep_argv(sys.argv[1:])
     check_config_dir(sys.argv[1:])
     # Hydra writes a run directory's .hydra/ record before the task starts: a directory with a

@@ -41,6 +41,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)  # last: once it is caught, so is SIGINT (the start-up test waits for it)
     try:
+        from simoffice.cli import usage
+
+        usage.intercept(sys.argv[1:])  # --help: one page, before the heavy imports (simoffice.cli.usage)
         from simoffice.cli.main import main as command
 
         command()
