@@ -55,14 +55,14 @@ test-ray:  ## sweeps on a local Ray head node (installs the ray extra into .venv
 	.venv-ray/bin/python -m pytest -m ray tests/test_sweep.py $(PYTEST_ARGS); status=$$?; \
 	.venv-ray/bin/ray stop; exit $$status
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml .ci/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 $(BENCH): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[test,bench]'
 	touch $(BENCH)
 
 clean:
