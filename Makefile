@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: attack run test lint test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
+.PHONY: attack run test lint docs docs-build test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
@@ -16,6 +16,12 @@ test: lint  ## the layer rule, the linter and the default test suite (a few minu
 lint: $(STAMP)  ## the layer rule (import-linter, see pyproject.toml) and the linter (ruff)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check simoffice tests experiments
+
+docs: $(STAMP)  ## build the documentation site and serve it on http://127.0.0.1:8000 (docs/mkdocs.yml)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve -f docs/mkdocs.yml $(ARGS)
+
+docs-build: $(STAMP)  ## build the site into results/site, failing on any warning (broken link, page not in the nav)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f docs/mkdocs.yml $(ARGS)
 
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)

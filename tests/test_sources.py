@@ -3,7 +3,7 @@
 A reader of the project can open what a config, an experiment, a docs page or a
 module cites: no internal design notes ("DESIGN.md"), no numbered source
 documents ("seed 001") and no file names of stored copies; the public documents
-are listed with their titles in docs/bibliography.md; and shipped holidays say
+are listed with their titles in docs/pages/bibliography.md; and shipped holidays say
 which country's they are.
 """
 
@@ -17,7 +17,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "simoffice"
-BIBLIOGRAPHY = REPO / "docs" / "bibliography.md"
+BIBLIOGRAPHY = REPO / "docs" / "pages" / "bibliography.md"
 
 # What a reader cannot open: the internal design contract, the source documents'
 # numbers ("seed 001", "seeds 001, 004") and their stored copies' file names.
@@ -57,7 +57,7 @@ def test_the_scan_covers_configs_experiments_docs_and_modules():
     assert "simoffice/configs/schedule/five_day.yaml" in names
     assert "experiments/integration_study.yaml" in names
     assert "experiments/README.md" in names
-    assert "docs/bibliography.md" in names
+    assert "docs/pages/bibliography.md" in names
     assert "simoffice/model/measure_names.py" in names
 
 
@@ -134,4 +134,4 @@ def test_the_short_names_configs_cite_have_an_entry():
 
 
 def test_the_readme_links_the_bibliography():
-    assert "docs/bibliography.md" in (REPO / "README.md").read_text(encoding="utf-8")
+    assert "docs/pages/bibliography.md" in (REPO / "README.md").read_text(encoding="utf-8")

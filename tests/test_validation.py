@@ -1,4 +1,4 @@
-"""The simulator reproduces queueing theory (the oracles of the README's "Validation").
+"""The simulator reproduces queueing theory (the oracles of docs/pages/validation.md).
 
 Each statistical check runs several independent replications and asserts that the
 confidence interval across replications contains the theoretical value, at the

@@ -156,7 +156,7 @@ def text(argv: list[str] | None = None) -> str:
         "  simoffice-calibrate --help     a network from your own queue-system log",
         "",
         "Each run writes its tables, summary.json and report.html to results/<date>/<time>/.",
-        "Every key, measure and output column: README.md (Configuration, Outputs, Measures, Sweeps).",
+        "Every key, measure and output column: the site in docs/ (make docs), linked from README.md.",
     ]
     return "\n".join(lines)
 
