@@ -28,7 +28,7 @@ The simulated calls are then written the way an ACD exports them:
 
     python experiments/sample_call_log.py            # or: make sample-call-log
 
-The README's calibration section calibrates a contact-centre network from it
+The calibration page (docs/pages/calibration.md) calibrates a contact-centre network from it
 (``simoffice-calibrate --calls experiments/data/sample_call_log.csv --out …``).
 """
 

@@ -11,7 +11,7 @@ closed, and the calibration finds it.
 
     python experiments/sample_log.py            # or: make sample-log
 
-The README's calibration example calibrates a network from it.
+The calibration page's example (docs/pages/calibration.md) calibrates a network from it.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ the contact centre is fitted by :mod:`simoffice.calibration.calls`, and the text
 summary comes from :mod:`simoffice.calibration.summary`.
 
 What the model cannot hold is approximated, and said so in the YAML's header
-and the README: a bundle per service (single-need bundles), one client segment's
+and docs/pages/calibration.md: a bundle per service (single-need bundles), one client segment's
 fits (copied to a segment per office when there are several), one arrival profile
 shape for every office, staff as whole desks per shift of the chosen schedule
 (default ``five_day``).

@@ -55,7 +55,8 @@ def read_calls(raw: pd.DataFrame, source: str, timezone: str | None, time_format
     has_outcome = "outcome" in cols
     if "abandoned_at" not in cols and not (has_outcome and "queue_exit_at" in cols):
         raise lg.LogError("abandoned_at", None, "a column 'abandoned_at', or 'outcome' and 'queue_exit_at' "
-                          "(a call log; see README.md, 'Log formats')", lg.Described(f"columns {list(cols)}"))
+                          "(a call log; see docs/pages/calibration.md, 'Log formats')",
+                          lg.Described(f"columns {list(cols)}"))
     ids = lg._text(raw, "call_id")
     lg._empty_row(ids, "call_id", "a call id")
     n = len(raw)

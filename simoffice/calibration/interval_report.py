@@ -100,7 +100,8 @@ def read_interval_report(path: str | os.PathLike, timezone: str | None = None, t
     raw = apply_map(raw, cmap, INTERVAL_COLUMNS, None, {**TICKET_COLUMNS, **CALL_COLUMNS})
     for name, (required, _) in INTERVAL_COLUMNS.items():
         if required and name not in raw.columns:
-            raise LogError(name, None, f"a column '{name}' (an interval report, see README.md, 'Interval reports')",
+            raise LogError(name, None, f"a column '{name}' (an interval report, see docs/pages/calibration.md, "
+                                       "'Interval reports')",
                            Described(f"columns {list(raw.columns)}"))
     start = parse_times(raw, "interval_start", timezone, time_format or cmap.time_format)
     empty = start.isna().to_numpy()

@@ -182,8 +182,8 @@ def read_log(path: str | os.PathLike, kind: str | None = None, timezone: str | N
 def _require(raw: pd.DataFrame, columns: dict[str, tuple[bool, str]], kind: str) -> None:
     for name, (required, _) in columns.items():
         if required and name not in raw.columns:
-            raise LogError(name, None, f"a column '{name}' (a {kind} log, see README.md, 'Log formats'; "
-                                       f"or --map {name}=COLUMN)",
+            raise LogError(name, None, f"a column '{name}' (a {kind} log, see docs/pages/calibration.md, "
+                                       f"'Log formats'; or --map {name}=COLUMN)",
                            Described(f"columns {list(raw.columns)}"))
 
 

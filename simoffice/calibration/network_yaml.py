@@ -293,8 +293,8 @@ def network_yaml(cal: Calibration, source: str | None = None, command: str | Non
         "# Approximations: one bundle per service (single needs), one client segment's fits, one arrival",
         f"# profile for every office, staff as whole desks per shift of schedule '{cal.schedule_name}'.",
         "# Run it with design=co_located to keep the desks' observed skills (one_stop, the default",
-        "# design, cross-trains every desk of an office). See README.md, \"Calibrating from a",
-        "# queue-system log\"; the fits are shown in calibration.html.",
+        "# design, cross-trains every desk of an office). See docs/pages/calibration.md for",
+        "# the method; the fits are shown in calibration.html.",
     ]
     if len(cal.offices) > 1:
         lines += [

@@ -4,7 +4,7 @@ A fit from a handful of records still writes a number into the network config
 (``return_prob 0.833`` from 12 tickets, a patience from 29 clients who left).
 :func:`fit_sizes` lists every fitted quantity with the number of records behind
 it and the documented minimum below which it is flagged (:data:`MINIMUM`; the
-README's "Calibrating from a queue-system log" gives the same numbers and why):
+calibration page, docs/pages/calibration.md, gives the same numbers and why):
 
 - a **service time** or **call time**: 50 served tickets (calls); below, the
   mean is uncertain by more than ±2·cv/√50 ≈ ±28 % (cv 1) and AIC cannot tell

@@ -104,7 +104,7 @@ def format_summary(cal: Calibration) -> str:
     small = small_fits(cal)
     if small:
         out.append(f"\nWarning: {plural(len(small), 'fit')} from fewer records than the documented minimum "
-                   "(README.md, 'Sample sizes'); treat these values as rough:")
+                   "(docs/pages/calibration.md, 'Sample sizes'); treat these values as rough:")
         out += [f"  {f.describe()}" for f in small]
     return "\n".join(out)
 

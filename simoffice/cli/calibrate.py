@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Example: simoffice-calibrate experiments/data/sample_ticket_log.csv "
                "--out configs/network/sample_office.yaml, then simoffice network=sample_office design=co_located")
     p.add_argument("log", nargs="?", default=None,
-                   help="the ticket log (CSV or parquet; see README, 'Calibrating from a queue-system log'); "
+                   help="the ticket log (CSV or parquet; see docs/pages/calibration.md); "
                         "may be left out with --calls or --intervals: a call log or an interval report alone makes "
                         "a contact-centre network")
     p.add_argument("--out", required=True, help="the network config to write, e.g. configs/network/NAME.yaml")
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--calls", default=None, help="a call log of the contact centre (CSV or parquet)")
     p.add_argument("--intervals", default=None, metavar="FILE",
                    help="instead of --calls: the contact centre's interval report (ACD half-hours: offered, "
-                        "handled, abandoned, AHT, ASA, agents; see README, 'Interval reports')")
+                        "handled, abandoned, AHT, ASA, agents; see docs/pages/calibration.md, 'Interval reports')")
     p.add_argument("--short-abandon-sec", type=float, default=0.0,
                    help="drop abandoned calls that waited less than this many seconds (misdials; default 0: none)")
     p.add_argument("--bin-min", type=int, default=60, help="width of the arrival profile's bins, minutes (default 60)")

@@ -57,7 +57,7 @@ def packed_range(column: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Limit:
-    """An upper bound and why it is there (shown in README.md's table)."""
+    """An upper bound and why it is there (shown in the table of docs/pages/bad-input.md)."""
 
     high: float
     why: str

@@ -15,7 +15,7 @@ sees each composed config, ``hydra`` node included, before Hydra returns it to
 anything that instantiates. Patching the loader, rather than checking in a callback
 or in the task function, is the one place that comes before every instantiation.
 
-:func:`check` allows exactly the objects the shipped configs and the README select,
+:func:`check` allows exactly the objects the shipped configs and the docs select,
 by their full class name: the sweep summary callback, Hydra's basic sweeper, and
 the basic, joblib, submitit (local, SLURM) and Ray launchers; a ``_target_`` anywhere
 else (or a ``_partial_``, ``_args_`` … anywhere) is refused in one line. Outside

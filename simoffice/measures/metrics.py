@@ -3,7 +3,7 @@
 Nothing here touches SimPy. Every measure is computed over the measured window
 ``[warmup_weeks, weeks)`` (in minutes): contacts whose ticket was taken in it,
 bundles created in it (followed to their end, through the drain period), and
-desk time inside it. The measure names are the public contract (the README's "Measures" table).
+desk time inside it. The measure names are the public contract (the "Measures" table of docs/pages/outputs.md).
 
 Staff time: ``overtime_min`` is desk time on duty outside the scheduled duty
 periods (a client finished past a shift's end or a break's start, the waiting

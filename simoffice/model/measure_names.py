@@ -1,4 +1,4 @@
-"""The names of the summary measures: the public contract (the README's "Measures" table), here in the
+"""The names of the summary measures: the public contract (the "Measures" table of docs/pages/outputs.md), here in the
 model layer so that a config may name a measure (``run.precision``) and be checked
 where it is built. What each measure is: :mod:`simoffice.measures.metrics`."""
 

@@ -280,7 +280,7 @@ def build_calibration_html(cal: Any, check: Any = None) -> str:
         section("Figures", *figure_divs(_figures(cal, check))),
     ]
     footer = ("simoffice-calibrate · fitted values are written to the network config; "
-              "see README.md, “Calibrating from a queue-system log”, for the method and its limits")
+              "see docs/pages/calibration.md for the method and its limits")
     return page(f"Calibration: {cal.name}", body, footer, subtitle)
 
 

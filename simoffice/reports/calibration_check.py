@@ -45,7 +45,7 @@ def sample_sizes_section(cal: Any) -> str:
             f"<td>{'below the minimum: a rough value' if f.small else 'enough'}</td></tr>" for f in sizes]
     small = sum(f.small for f in sizes)
     note = (f'<p class="note">{small} of {len(sizes)} fits come from fewer records than the documented minimum '
-            "(README.md, “Sample sizes”). Minimums: "
+            "(docs/pages/calibration.md, “Sample sizes”). Minimums: "
             + "; ".join(f"{esc(kind)} {n} {esc(what)}" for kind, (n, what) in MINIMUM.items()) + ".</p>")
     return section("Sample sizes", note, table(["fit", "n", "records", "minimum", ""], rows))
 
