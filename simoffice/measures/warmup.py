@@ -88,8 +88,12 @@ def mser(series: Any) -> int:
     leave out, in 0 … ⌊n/2⌋ (the smallest such number when several give the same
     value; 0 for a constant series, one shorter than :data:`MIN_WEEKS` or one with
     fewer than two observations)."""
-    stat = mser_statistic(series)
-    if len(np.asarray(series)) < MIN_WEEKS or np.all(np.isnan(stat)):
+    return _choice(mser_statistic(series), len(np.asarray(series)))
+
+
+def _choice(stat: np.ndarray, n: int) -> int:
+    """MSER's truncation from its statistic, of a series of ``n`` observations (see :func:`mser`)."""
+    if n < MIN_WEEKS or np.all(np.isnan(stat)):
         return 0
     best = np.nanmin(stat)
     if best <= 0:
@@ -164,9 +168,9 @@ def checked_mser(means: np.ndarray, values: np.ndarray, alpha: float) -> int:
     0 when there is none. MSER's own
     choice, when it passes; otherwise the next best that does (a chance peak in the
     first weeks of one replication can move MSER's choice past the transient)."""
-    if mser(means) == 0:
-        return 0
     stat = mser_statistic(means)
+    if _choice(stat, len(means)) == 0:
+        return 0
     alpha /= len(stat) - 1  # shared among the truncations that may be tried (Bonferroni)
     for d in np.argsort(stat, kind="stable"):  # NaN last
         if d == 0 or np.isnan(stat[d]) or stat[d] >= stat[0]:

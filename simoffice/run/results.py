@@ -186,8 +186,7 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
     long = [(r["replication"], office, s, v) for r in reps for office, s, v in r["standards"]]
     standards = pd.DataFrame(long, columns=["replication", "office", "standard", "value"])
     hours = _hours(reps, names)
-    long = [(r["replication"], office, w, m, v) for r in reps for office, w, m, v in r["weekly"]]
-    weekly = pd.DataFrame(long, columns=["replication", "office", "week", "measure", "value"])
+    weekly = weekly_table(reps)
     units = replications[replications["office"] != "all"]
     summary = {
         "measures": {m: measure_interval(network.loc[network["measure"] == m, "value"], m) for m in metrics.MEASURES},
@@ -202,6 +201,12 @@ def assemble(spec: ModelSpec, reps: list[dict[str, Any]], meta: dict[str, Any]) 
     summary["warnings"] += non_finite_warnings(summary["measures"])
     return Results(contacts, bundles, cases, timeseries, replications, groups, standards, hours, weekly, summary,
                    spec)
+
+
+def weekly_table(reps: list[dict[str, Any]]) -> pd.DataFrame:
+    """The ``weekly`` table of replications: a row per replication × unit × week × measure."""
+    long = [(r["replication"], office, w, m, v) for r in reps for office, w, m, v in r["weekly"]]
+    return pd.DataFrame(long, columns=["replication", "office", "week", "measure", "value"])
 
 
 def _hours(reps: list[dict[str, Any]], names: "_Names") -> pd.DataFrame:

@@ -24,6 +24,7 @@ import pandas as pd
 from simoffice.measures.warmup import truncation
 from simoffice.model.spec import ModelSpec
 from simoffice.model.standards import EXPERT_CENTRE
+from simoffice.run.results import weekly_table
 from simoffice.run.runner import run_replications
 
 PILOT_REPLICATIONS = 5  # enough for the check across replications (measures.warmup.lower_at_start)
@@ -43,9 +44,7 @@ def pilot_spec(spec: ModelSpec) -> ModelSpec:
 
 def pilot_weekly(spec: ModelSpec, progress: bool | None = None) -> pd.DataFrame:
     """The pilot's ``weekly`` table (``replication, office, week, measure, value``)."""
-    reps = run_replications(pilot_spec(spec), progress)
-    long = [(r["replication"], office, w, m, v) for r in reps for office, w, m, v in r["weekly"]]
-    return pd.DataFrame(long, columns=["replication", "office", "week", "measure", "value"])
+    return weekly_table(run_replications(pilot_spec(spec), progress))
 
 
 def resolve_warmup(spec: ModelSpec, progress: bool | None = None) -> tuple[ModelSpec, dict[str, Any] | None]:

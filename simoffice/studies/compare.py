@@ -237,12 +237,11 @@ def compare(arms: Mapping[str, Any], progress: bool | None = None,
                 raise ConfigError(f"compare.arms.{name}", f"run.{key} = {_shown(getattr(first, key))} as in the first "
                                   "arm (replications pair only with the same seed and count)",
                                   _shown(getattr(spec.run, key)))
-    if not first.precision and not any(spec.run.warmup_auto for spec in specs.values()):
-        results = {name: simulate(arms[name] if not isinstance(arms[name], ModelSpec) else specs[name], progress)
-                   for name in arms}
-    else:
-        results = _simulate_together({name: arms[name] if not isinstance(arms[name], ModelSpec) else specs[name]
-                                      for name in arms}, progress)
+    given = {name: specs[name] if isinstance(cfg, ModelSpec) else cfg for name, cfg in arms.items()}
+    if first.precision or any(spec.run.warmup_auto for spec in specs.values()):
+        results = _simulate_together(given, progress)
+    else:  # arm by arm: one arm's raw logs at a time are in memory, not every arm's
+        results = {name: simulate(cfg, progress) for name, cfg in given.items()}
     return assess(results, describe(arms, specs, overrides), opening_hours(specs))
 
 
