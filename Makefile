@@ -5,17 +5,25 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  := $(VENV)/.bench
 
-.PHONY: attack run test lint docs docs-build test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
+.PHONY: attack run test test-interpreted callgrind lint docs docs-build test-slow test-ray bench bench-staffing bench-national profile same-tables sample-log sample-call-log calibrate-sample clean
 
 run: $(STAMP)  ## run the default scenario end to end (report included)
 	$(BIN)/simoffice $(ARGS)
 
-test: lint  ## the layer rule, the linter and the default test suite (a few minutes on 2 cores)
+test: lint  ## the layer rule, the linter, the default test suite (compiled engine) and the interpreted smoke run
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not ray" $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-interpreted
+
+# The engine runs compiled where make built it (setup.py), the suite above with it. The
+# other mode gets a smoke run: the engine's own tests, the exact FCFS recursion and the
+# Erlang oracles, with the sources (docs/pages/performance.md).
+ENGINE_TESTS := tests/test_office.py tests/test_invariants.py tests/test_journey.py tests/test_theory.py
+test-interpreted: $(STAMP)  ## the engine's own tests with SIMOFFICE_ENGINE=interpreted (about a minute)
+	SIMOFFICE_ENGINE=interpreted $(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not ray" -q $(ENGINE_TESTS)
 
 lint: $(STAMP)  ## the layer rule (import-linter, see pyproject.toml) and the linter (ruff)
 	$(BIN)/lint-imports
-	$(BIN)/ruff check simoffice tests experiments
+	$(BIN)/ruff check simoffice tests experiments docs setup.py
 
 docs: $(STAMP)  ## build the documentation site and serve it on http://127.0.0.1:8000 (docs/mkdocs.yml)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve -f docs/mkdocs.yml $(ARGS)
@@ -34,6 +42,9 @@ bench-staffing: $(STAMP)  ## the whole staffing search on regional and national,
 
 bench-national: $(STAMP)  ## a year of the national network, cost per contact by size, parallel replications (about 10 minutes)
 	$(BIN)/python experiments/benchmarks/national.py $(ARGS)
+
+callgrind: $(STAMP)  ## instructions per contact, compiled and interpreted, counted by valgrind (about 5 minutes)
+	$(BIN)/python experiments/benchmarks/instructions.py $(ARGS)
 
 profile: $(STAMP)  ## where the time of a national run goes, by part of the engine (about 2 minutes)
 	$(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
@@ -61,7 +72,8 @@ test-ray:  ## sweeps on a local Ray head node (installs the ray extra into .venv
 	.venv-ray/bin/python -m pytest -m ray tests/test_sweep.py $(PYTEST_ARGS); status=$$?; \
 	.venv-ray/bin/ray stop; exit $$status
 
-$(STAMP): pyproject.toml .ci/constraints.txt
+# The engine's sources are prerequisites: an edit rebuilds its compiled modules.
+$(STAMP): pyproject.toml .ci/constraints.txt setup.py $(wildcard simoffice/engine/*.py simoffice/engine/*.pxd)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[test]'
@@ -71,5 +83,6 @@ $(BENCH): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[test,bench]'
 	touch $(BENCH)
 
-clean:
-	rm -rf $(VENV) .venv-ray .pytest_cache
+clean:  ## the virtual environments and the compiled engine (the next make builds them again)
+	rm -rf $(VENV) .venv-ray .pytest_cache build
+	rm -f simoffice/engine/*.so simoffice/engine/*.c simoffice/engine/compiled.json

@@ -8,7 +8,7 @@ prints one line per file. Exit status 0 when all are identical, 1 otherwise.
 
     python experiments/same_tables.py --base fd745dc      # or: make same-tables BASE=fd745dc
 
-Only ``meta.version`` and ``meta.config_hash`` may differ (printed, not counted):
+Only ``meta.version``, ``meta.engine`` and ``meta.config_hash`` may differ (printed, not counted):
 they describe the software, not what it simulated.
 """
 
@@ -30,7 +30,7 @@ SCENARIOS = {
     "mmc": ["network=mmc"],
     "schedule_comparison": ["experiment=schedule_comparison"],
 }
-SOFTWARE_KEYS = {"version", "config_hash"}
+SOFTWARE_KEYS = {"version", "engine", "config_hash"}
 MAIN = "import sys, simoffice.cli as c; print(c.__file__, file=sys.stderr); sys.exit(c.main())"
 
 

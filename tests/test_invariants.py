@@ -16,8 +16,9 @@ import pytest
 import simoffice
 from simoffice.config.build import build_spec
 from simoffice.config.compose import config_hash
+from simoffice.engine import replication
 from simoffice.engine.expert import Case, Expert
-from simoffice.engine.invariants import Invariants
+from simoffice.engine.invariants import CheckedOfficeModel, Invariants
 from simoffice.engine.office import OfficeModel
 from simoffice.errors import InvariantError
 from simoffice.model.timetable import clock
@@ -58,6 +59,13 @@ def late_desk() -> dict:
     return cfg
 
 
+def break_offices(monkeypatch, **methods) -> None:
+    """Run the units with ``methods`` replaced, checked or not: through subclasses, as the
+    compiled engine's classes cannot be changed in place."""
+    for name, base in (("CheckedOfficeModel", CheckedOfficeModel), ("OfficeModel", OfficeModel)):
+        monkeypatch.setattr(replication, name, type(f"Broken{base.__name__}", (base,), methods))
+
+
 def _look_whenever_on_duty(self, desk):
     """Broken: a free desk calls clients whenever it is on duty, open or closed."""
     now = self.env.now
@@ -74,8 +82,7 @@ def _look_whenever_on_duty(self, desk):
 def test_a_desk_that_serves_while_the_office_is_closed_raises(monkeypatch):
     """Broken: nobody is sent away at closing and desks call clients whenever on duty,
     so the late desk serves clients after noon although the closing policy sends them away."""
-    monkeypatch.setattr(OfficeModel, "_close", lambda self, now: None)
-    monkeypatch.setattr(OfficeModel, "_look", _look_whenever_on_duty)
+    break_offices(monkeypatch, _close=lambda self, now: None, _look=_look_whenever_on_duty)
     with pytest.raises(InvariantError) as err:
         N.simulate(late_desk())
     e = err.value
@@ -93,7 +100,7 @@ def test_a_ticket_served_after_it_was_sent_away_raises(monkeypatch):
         for tk in list(self.waiting()):
             self.left(tk, 2, now)  # SENT_AWAY, and the ticket stays in its deque
 
-    monkeypatch.setattr(OfficeModel, "_close", close_but_keep_the_queue)
+    break_offices(monkeypatch, _close=close_but_keep_the_queue)
     with pytest.raises(InvariantError, match="without waiting in the queue"):
         N.simulate(morning_office("send_away", shift_end="12:00"))
 
@@ -101,7 +108,7 @@ def test_a_ticket_served_after_it_was_sent_away_raises(monkeypatch):
 def test_a_desk_working_past_its_shift_while_open_raises(monkeypatch):
     """Broken: desks ignore the end of their shift (10:00; the office is open until
     noon) and go on calling clients for two more hours."""
-    monkeypatch.setattr(OfficeModel, "_look", _look_two_hours_longer)
+    break_offices(monkeypatch, _look=_look_two_hours_longer)
     with pytest.raises(InvariantError, match="after its shift ended at .* while the unit is open"):
         N.simulate(morning_office("serve_waiting", shift_end="10:00"))
 
@@ -120,8 +127,7 @@ def _look_two_hours_longer(self, desk):
 
 def test_the_broken_engine_runs_unnoticed_with_the_mode_off(monkeypatch):
     """The mode is what catches it: the same broken run completes without it."""
-    monkeypatch.setattr(OfficeModel, "_close", lambda self, now: None)
-    monkeypatch.setattr(OfficeModel, "_look", _look_whenever_on_duty)
+    break_offices(monkeypatch, _close=lambda self, now: None, _look=_look_whenever_on_duty)
     cfg = late_desk()
     cfg["run"]["check_invariants"] = False
     res = N.simulate(cfg)
@@ -166,8 +172,7 @@ def test_an_invariant_error_crosses_process_boundaries():
 
 
 def test_an_invariant_error_from_a_worker_process_reaches_the_caller(monkeypatch):
-    monkeypatch.setattr(OfficeModel, "_close", lambda self, now: None)
-    monkeypatch.setattr(OfficeModel, "_look", _look_whenever_on_duty)
+    break_offices(monkeypatch, _close=lambda self, now: None, _look=_look_whenever_on_duty)
     cfg = late_desk()
     cfg["run"].update(replications=2, jobs=2)
     with pytest.raises(InvariantError, match="closed"):

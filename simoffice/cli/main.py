@@ -297,7 +297,8 @@ def run_simulation(cfg: DictConfig, out_dir: Path, multirun: bool) -> float | No
         print(out_dir)
         return wait
     meta = results.summary["meta"]
-    print(f"simoffice {meta['version']}: network={meta['network']} schedule={meta['schedule']} "
+    engine = f" ({meta['engine']} engine)" if meta.get("engine") else ""
+    print(f"simoffice {meta['version']}{engine}: network={meta['network']} schedule={meta['schedule']} "
           f"design={meta['design']}, {meta['replications']} replications × {meta['weeks']} weeks "
           f"in {time.perf_counter() - started:.1f} s")
     if multirun:  # one line per job; the sweep's summary comes at the end

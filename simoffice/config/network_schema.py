@@ -33,14 +33,14 @@ class DistConfig:
     """A distribution: ``dist`` and the parameters it needs (see :mod:`simoffice.model.distributions`)."""
 
     dist: str = MISSING
-    mean: Optional[float] = None
-    cv: Optional[float] = None
-    value: Optional[float] = None
-    low: Optional[float] = None
-    mode: Optional[float] = None
-    high: Optional[float] = None
-    values: Optional[List[float]] = None
-    probs: Optional[List[float]] = None
+    mean: Optional[float] = None  # exponential, lognormal, gamma, weibull: the mean (minutes, for a time)
+    cv: Optional[float] = None  # lognormal, gamma, weibull: the coefficient of variation (sd / mean)
+    value: Optional[float] = None  # deterministic: the value
+    low: Optional[float] = None  # uniform, triangular: the least value
+    mode: Optional[float] = None  # triangular: the most likely value
+    high: Optional[float] = None  # uniform, triangular: the greatest value
+    values: Optional[List[float]] = None  # empirical: the values drawn from
+    probs: Optional[List[float]] = None  # empirical: their probabilities (null: equal)
 
 
 @dataclass
@@ -58,12 +58,13 @@ class SegmentConfig:
     service that allows it, and that a video client connects from home.
     """
 
-    share: float = 1.0
+    share: float = 1.0  # share of clients, where a bundle's segment_mix does not say (normalised over segments)
     patience: Optional[DistConfig] = None
     priority: int = 0
     return_prob: float = 0.8
     informed_share: float = 1.0
-    channels: Optional[Dict[str, float]] = None  # null (or empty): walk-in only
+    # channel -> weight (walk_in, appointment, phone, video, online); null (or empty): walk-in only
+    channels: Optional[Dict[str, float]] = None
     digital_skill: float = 0.5
 
 
@@ -82,9 +83,9 @@ class ServiceConfig:
     network's one unnamed agency, :data:`ONE_AGENCY`).
     """
 
-    skill: str = MISSING
-    service_time: DistConfig = MISSING
-    missing_document_prob: float = 0.0
+    skill: str = MISSING  # the skill a desk needs to handle it
+    service_time: DistConfig = MISSING  # time at a desk to handle it (phone_time, video_time: by phone, video)
+    missing_document_prob: float = 0.0  # chance the client lacks a document and must come back
     agency: Optional[str] = None
     online: bool = False
     phone: str = "none"
@@ -102,7 +103,7 @@ class BundleConfig:
     """A life event bringing several needs at once; ``share`` of all bundles.
     ``segment_mix`` (segment -> probability) overrides the segments' shares."""
 
-    needs: List[str] = MISSING
+    needs: List[str] = MISSING  # the services it brings (service names)
     share: float = 1.0
     segment_mix: Optional[Dict[str, float]] = None
 
@@ -112,10 +113,10 @@ class DeskGroupConfig:
     """Desks with the same skills; ``staff`` maps a schedule's shift name to the
     number of desks staffed on that shift."""
 
-    name: str = MISSING
-    skills: List[str] = MISSING
+    name: str = MISSING  # the group's name
+    skills: List[str] = MISSING  # the skills its desks have (the services' skill names)
     staff: Dict[str, int] = MISSING
-    serves: str = "all"
+    serves: str = "all"  # the tickets it takes: "all", only "walk_in" or only "appointment" ones
 
 
 @dataclass
@@ -143,9 +144,9 @@ class OfficeConfig:
     office has one).
     """
 
-    name: str = MISSING
+    name: str = MISSING  # the office's name (zones' travel_min and the tables name it)
     bundles_per_week: float = 0.0
-    desk_groups: List[DeskGroupConfig] = MISSING
+    desk_groups: List[DeskGroupConfig] = MISSING  # its desks, grouped by skills
     opening_hours: Optional[Dict[str, Optional[str]]] = None
     agencies: Optional[List[str]] = None
     appointments: Optional[SlotsConfig] = None
@@ -165,9 +166,9 @@ class ZoneConfig:
     network's ``arrival_profile`` (e.g. callers of a contact centre open longer
     than the offices)."""
 
-    population: float = MISSING
+    population: float = MISSING  # residents
     segment_mix: Optional[Dict[str, float]] = None
-    rural: bool = False
+    rural: bool = False  # a rural zone: shown so on the pages (a synthetic network's demand sizing tells them apart)
     travel_min: Dict[str, float] = field(default_factory=dict)
     xy_km: Optional[List[float]] = None
     arrival_profile: Optional[ProfileConfig] = None
@@ -194,7 +195,8 @@ class ShiftConfig:
     start: str = MISSING
     end: str = MISSING
     days: List[str] = MISSING
-    breaks: List[BreakConfig] = field(default_factory=list)
+    breaks: List[BreakConfig] = field(default_factory=list)  # off duty while the office stays open
+    # false: every desk of the shift takes every break; true: the desks of a desk group take them in turn
     stagger: bool = False
 
 
@@ -204,9 +206,9 @@ class CentreConfig:
     advisors or experts, with skills and staff per shift), opening hours (null:
     the schedule's) and its own shifts (null: the schedule's)."""
 
-    desk_groups: List[DeskGroupConfig] = MISSING
-    opening_hours: Optional[Dict[str, Optional[str]]] = None
-    shifts: Optional[Dict[str, ShiftConfig]] = None
+    desk_groups: List[DeskGroupConfig] = MISSING  # agents, advisors or experts: skills and staff per shift
+    opening_hours: Optional[Dict[str, Optional[str]]] = None  # weekday -> "HH:MM-HH:MM" or null (null: the schedule's)
+    shifts: Optional[Dict[str, ShiftConfig]] = None  # shift name -> duty hours (null: the schedule's)
 
 
 @dataclass
@@ -250,7 +252,7 @@ class AppointmentPolicyConfig:
     — the first free slot from the next day."""
 
     booking_horizon_days: int = 10
-    no_show_prob: float = 0.12
+    no_show_prob: float = 0.12  # chance a booked client does not come
     lateness: Optional[DistConfig] = None
     priority: bool = True
     when_full: str = "walk_in"
@@ -260,16 +262,20 @@ class AppointmentPolicyConfig:
 
 @dataclass
 class StopConfig:
-    zone: str = MISSING
-    weekday: str = MISSING
-    hours: str = MISSING
+    """A stop of a mobile office: every week on ``weekday``, in ``zone``, open ``hours``."""
+
+    zone: str = MISSING  # the zone whose clients it serves
+    weekday: str = MISSING  # the stop's weekday (mon … sun), every week
+    hours: str = MISSING  # "HH:MM-HH:MM": open at the stop
 
 
 @dataclass
 class MobileDeskConfig:
-    name: str = MISSING
-    skills: List[str] = MISSING
-    count: int = 1
+    """Desks of a mobile office with the same skills, on duty during every stop."""
+
+    name: str = MISSING  # the group's name
+    skills: List[str] = MISSING  # the skills its desks have
+    count: int = 1  # desks, on duty during every stop
 
 
 @dataclass
@@ -281,8 +287,8 @@ class MobileRouteConfig:
     travel to the stop), ``cost_per_day`` (vehicle, per day with a stop) and
     ``shrinkage`` (the crew's share of paid hours lost to absence and training)."""
 
-    name: str = MISSING
-    desk_groups: List[MobileDeskConfig] = MISSING
+    name: str = MISSING  # the mobile office's name (zones' travel_min and the tables name it)
+    desk_groups: List[MobileDeskConfig] = MISSING  # its desks, grouped by skills
     stops: List[StopConfig] = MISSING
     travel_between_stops_min: float = 30.0
     local_travel_min: float = 10.0
@@ -329,17 +335,18 @@ class CatalogueConfig:
     variance m + busyness_cv² m² (0: no factor, arrivals are Poisson).
     """
 
-    max_visits: int = 6
+    max_visits: int = 6  # contacts after which a client gives up the bundle
+    # a returning client comes on the first open day at least this many days later
     return_after_days: int = 1
-    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)
+    arrival_profile: ProfileConfig = field(default_factory=ProfileConfig)  # when in the week needs arise
     busyness_cv: float = 0.0  # day-to-day variability: CV of a day's rate factor (0: Poisson arrivals)
-    segments: Dict[str, SegmentConfig] = MISSING
-    services: Dict[str, ServiceConfig] = MISSING
-    bundles: Dict[str, BundleConfig] = MISSING
-    bundles_per_1000_per_week: float = 1.0
-    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)
-    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
-    staff_cost_per_hour: float = 35.0
+    segments: Dict[str, SegmentConfig] = MISSING  # segment name -> a client group
+    services: Dict[str, ServiceConfig] = MISSING  # service name -> a need type
+    bundles: Dict[str, BundleConfig] = MISSING  # bundle name -> a life event and the needs it brings
+    bundles_per_1000_per_week: float = 1.0  # a zone's demand: bundles a week per 1000 residents
+    appointments: AppointmentPolicyConfig = field(default_factory=AppointmentPolicyConfig)  # booking rules
+    choice: ChoiceConfig = field(default_factory=ChoiceConfig)  # how clients pick a service point
+    staff_cost_per_hour: float = 35.0  # the price of a staff hour (the cost measure)
     contract_hours_per_week: float = 40.0  # a full-time contract: staff hours per FTE
     online_uptake: Optional[float] = None  # set: every segment turns online with this chance first
 
@@ -353,14 +360,16 @@ class NetworkConfig(CatalogueConfig):
     ``contract_hours_per_week`` (a full-time contract) turns them into staff to
     employ (FTE)."""
 
-    kind: str = "explicit"
-    name: str = MISSING
-    offices: List[OfficeConfig] = MISSING
+    kind: str = "explicit"  # the kind of network: explicit, written out in full
+    name: str = MISSING  # the network's name, as the pages and summary.json show it
+    offices: List[OfficeConfig] = MISSING  # the fixed service points
+    # zone name -> where clients live (null: each office is a zone of its own, with its
+    # bundles_per_week and no travel)
     zones: Optional[Dict[str, ZoneConfig]] = None
-    contact_centre: Optional[ContactCentreConfig] = None
-    video_centre: Optional[VideoCentreConfig] = None
-    expert_centre: Optional[CentreConfig] = None
-    mobile_routes: List[MobileRouteConfig] = field(default_factory=list)
+    contact_centre: Optional[ContactCentreConfig] = None  # phone (null: none)
+    video_centre: Optional[VideoCentreConfig] = None  # remote video advisors (null: none)
+    expert_centre: Optional[CentreConfig] = None  # the back office of escalated cases (null: none)
+    mobile_routes: List[MobileRouteConfig] = field(default_factory=list)  # mobile offices
 
 
 @dataclass
@@ -373,11 +382,11 @@ class MMCNetworkConfig:
     schedule do not apply.
     """
 
-    kind: str = "mmc"
-    name: str = "mmc"
-    servers: int = 5
-    arrivals_per_hour: float = 270.0
-    service_mean_min: float = 1.0
+    kind: str = "mmc"  # the kind of network: one M/M/c (+M) queue
+    name: str = "mmc"  # the network's name, as the pages and summary.json show it
+    servers: int = 5  # desks
+    arrivals_per_hour: float = 270.0  # Poisson arrival rate, clients per hour
+    service_mean_min: float = 1.0  # mean service time
     service_cv: float = 1.0
     patience_mean_min: Optional[float] = None
 
@@ -405,10 +414,9 @@ class SyntheticNetworkConfig(CatalogueConfig):
     same network.
     """
 
-    kind: str = "synthetic"
-    name: str = "synthetic"
-    # The generator.
-    offices: int = 12
+    kind: str = "synthetic"  # the kind of network: generated
+    name: str = "synthetic"  # the network's name, as the pages and summary.json show it
+    offices: int = 12  # towns, one office each
     zones: Optional[int] = None
     population: float = 250_000.0
     rural_share: float = 0.25
@@ -416,7 +424,7 @@ class SyntheticNetworkConfig(CatalogueConfig):
     office_spacing_km: float = 25.0
     speed_kmh: float = 40.0
     reachable_offices: int = 3
-    staffing_beta: float = 0.5
+    staffing_beta: float = 0.5  # β of the square-root staffing rule: a + β √a desks for an offered load of a
     max_utilisation: float = 0.85
     rural_segment_mix: Optional[Dict[str, float]] = None
     mobile_routes: bool = True
@@ -425,7 +433,7 @@ class SyntheticNetworkConfig(CatalogueConfig):
     contact_centre: bool = True
     video_centre: bool = True
     expert_centre: bool = True
-    bundles_per_1000_per_week: float = 7.0
+    bundles_per_1000_per_week: float = 7.0  # a zone's demand: bundles a week per 1000 residents
 
 
 # The schema of each kind of network (``network.kind``; a network without one is explicit).

@@ -39,10 +39,13 @@ class ScheduleConfig:
     ``serve_waiting`` (desks stay until the queue is empty: overtime) or
     ``send_away`` (waiting clients leave: failed trips)."""
 
-    name: str = MISSING
+    name: str = MISSING  # the schedule's name, as the pages and summary.json show it
+    # weekday (mon … sun) -> "HH:MM-HH:MM", several intervals comma-separated, or null: closed that day
     opening_hours: Dict[str, Optional[str]] = MISSING
-    shifts: Dict[str, ShiftConfig] = MISSING
-    holidays: List[str] = field(default_factory=list)
+    shifts: Dict[str, ShiftConfig] = MISSING  # shift name -> the desks' duty hours (desk groups' staff name them)
+    holidays: List[str] = field(default_factory=list)  # ISO dates closed to the public, with no shifts
+    # at closing time: "serve_waiting" (desks stay until no one they can serve waits: overtime) or
+    # "send_away" (everyone waiting leaves: a failed trip)
     closing_policy: str = "serve_waiting"
 
 
@@ -57,7 +60,7 @@ class DesignConfig:
     skill present in its office.
     """
 
-    name: str = MISSING
+    name: str = MISSING  # the design's name, as the pages and summary.json show it
     needs_per_ticket: str = "one"
     other_needs: str = "same_visit"
     cross_trained: bool = False
@@ -73,16 +76,21 @@ class RunConfig:
     # left out of every measure: weeks, or "auto" (a pilot run finds them by MSER: simoffice.run.warmup)
     warmup_weeks: Any = 1
     drain_weeks: int = 2  # no new bundles; open bundles may end
-    replications: int = 10
-    seed: int = 2026
+    replications: int = 10  # independent replications (with run.precision: the first batch, at least 5)
+    seed: int = 2026  # the run's seed: the same seed, the same clients (common random numbers)
     jobs: int = 0  # worker processes; 0 = one per CPU core
-    service_level_target_min: float = 15.0  # e.g. Services Australia: 70 % within 15 min
+    # the wait target of the service_level measure (calls: the contact centre's own target),
+    # e.g. Services Australia: 70 % within 15 min
+    service_level_target_min: float = 15.0
     coverage_target_min: float = 30.0  # the "service circle": travel minutes to a service point open that day
     start_date: str = "2026-01-12"  # a Monday; weekdays and holidays follow from it
     progress: bool = True  # progress bars for replications
     quiet: bool = False  # batch use: no progress bar, one line of output (the results path)
-    keep_contacts: bool = True  # false: keep only aggregates (long runs; no contacts/bundles/cases rows)
-    check_invariants: bool = False  # true: the engine checks its invariants as it runs (engine.invariants)
+    # false: keep only running aggregates, so memory does not grow with weeks (no contacts/bundles/cases rows)
+    keep_contacts: bool = True
+    # true: the engine checks its invariants as it runs (engine.invariants) and stops with an InvariantError
+    # at the first broken one; the tables are the same either way
+    check_invariants: bool = False
     resume: bool = False  # true: a run (or sweep job) whose directory holds a complete run is skipped
     # report.html: "full" (figures included), "light" (tables, scorecard and warnings, no figures: a
     # sweep job's default) or "none" (no page)
@@ -100,7 +108,7 @@ class CompareConfig:
     """Arms of a comparison: arm name -> config overrides (e.g. ``[schedule=mon_thu]``).
     The first arm is the baseline; every arm runs with the same seed and replications."""
 
-    arms: Any = None
+    arms: Any = None  # arm name -> its overrides (e.g. [schedule=mon_thu]); the first arm is the baseline
 
 
 @dataclass
@@ -125,6 +133,7 @@ class StaffingConfig:
     (null: ``<network>_staffed``, ``<schedule>_staffed``).
     """
 
+    # what the roster must meet: service_level, asa (mean wait), p_wait (share who wait) or abandonment
     target: str = "service_level"
     service_level: float = 0.8
     asa_min: float = 5.0
@@ -146,12 +155,13 @@ class Config:
     its own simulation)."""
 
     task: str = "simulate"
-    network: Any = MISSING  # typed by the schema of its kind (NETWORK_KINDS) when built
-    schedule: ScheduleConfig = MISSING
-    design: DesignConfig = MISSING
-    run: RunConfig = field(default_factory=RunConfig)
-    compare: CompareConfig = field(default_factory=CompareConfig)
-    staffing: StaffingConfig = field(default_factory=StaffingConfig)
+    # the network (group: regional, synthetic, mmc …), typed by the schema of its kind (NETWORK_KINDS) when built
+    network: Any = MISSING
+    schedule: ScheduleConfig = MISSING  # opening hours, shifts, holidays, closing policy (group: five_day …)
+    design: DesignConfig = MISSING  # how integrated the front line is (group: one_stop, co_located, siloed)
+    run: RunConfig = field(default_factory=RunConfig)  # run length, replications, seed, workers, wait targets
+    compare: CompareConfig = field(default_factory=CompareConfig)  # the arms of task=compare
+    staffing: StaffingConfig = field(default_factory=StaffingConfig)  # the search of task=staffing_search
     roster: RosterConfig = field(default_factory=RosterConfig)  # shift templates (simoffice.config.roster)
     # service standards the run is judged by (simoffice.config.standards): name -> standard, null: left out
     standards: Dict[str, Optional[StandardConfig]] = field(default_factory=default_standards)

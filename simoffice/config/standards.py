@@ -45,9 +45,9 @@ from simoffice.model.standards import CHANNEL_KINDS, STANDARD_KINDS, Standard
 class UnitStandardConfig:
     """A unit's own limit and target for a standard (null: the standard's)."""
 
-    within_min: Optional[float] = None
-    within_days: Optional[float] = None
-    target: Optional[float] = None
+    within_min: Optional[float] = None  # the unit's limit of a served_within standard (null: the standard's)
+    within_days: Optional[float] = None  # the unit's limit of a standard in days (null: the standard's)
+    target: Optional[float] = None  # the unit's target share (null: the standard's)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from simoffice.engine.clients import Client
 from simoffice.engine.clock import Agenda
 from simoffice.engine.contacts import Contacts
 from simoffice.engine.expert import Case
-from simoffice.engine.office import CONNECT
+from simoffice.engine.office import CONNECT, Desk, Ticket
 from simoffice.engine.reach import Reach
 from simoffice.engine.recorder import (
     ABANDONED,
@@ -185,7 +185,7 @@ class Journey(Contacts):
         self._at(self.choice.when(c, tt, first, v), self.visit, c, unit, channel, first=first)
 
     # --- at the desk ---------------------------------------------------------------
-    def begin_service(self, tk, desk, now: float) -> tuple[list[int], float]:
+    def begin_service(self, tk: Ticket, desk: Desk, now: float) -> tuple[list[int], float]:
         """Which of the ticket's needs this desk handles, and the service time (minutes)."""
         if tk.kind == CONNECT:
             return [], self.spec.connect_min
@@ -204,7 +204,7 @@ class Journey(Contacts):
             duration += values[(base + j) * a + attempts[j]]
         return handled, duration
 
-    def end_service(self, tk, desk, start: float, now: float, handled: list[int]) -> None:
+    def end_service(self, tk: Ticket, desk: Desk, start: float, now: float, handled: list[int]) -> None:
         """A desk has finished the ticket: each need it handled is settled, waits for a
         missing document, is escalated, or (a channel that only advises) sends the
         client to an office; then the client's next ticket, contact or end."""
@@ -255,7 +255,7 @@ class Journey(Contacts):
                 return
         self.end_visit(c, now, left_early=False)
 
-    def ticket_left(self, tk, outcome: int, t: float) -> None:
+    def ticket_left(self, tk: Ticket, outcome: int, t: float) -> None:
         """A ticket that ended without service: reneged at ``t`` or sent away at closing."""
         c = tk.client
         self._contact(tk, outcome, t)
@@ -321,7 +321,8 @@ class Journey(Contacts):
             c.id, c.first_unit, c.segment, c.btype, c.created, c.first_visit, t, c.visits, c.tickets, c.failed_trips,
             n, n - len(c.open) - c.pending, status, c.zone, c.proactive, c.travel, c.escalated.bit_count()))
 
-    def _contact(self, tk, outcome: int, end: float, start: float = NAN, desk=None, settled: int = 0) -> None:
+    def _contact(self, tk: Ticket, outcome: int, end: float, start: float = NAN, desk: Desk | None = None,
+                 settled: int = 0) -> None:
         """Write one ticket's row (times in minutes)."""
         c = tk.client
         if desk is None:

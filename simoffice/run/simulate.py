@@ -10,6 +10,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from simoffice.config.build import build_spec
 from simoffice.config.compose import config_hash
 from simoffice.config.shares import share_warnings
+from simoffice.engine import mode as engine_mode
 from simoffice.errors import RunInterrupted
 from simoffice.model.spec import ModelSpec
 from simoffice.run.precision import precision_warnings, replicate
@@ -69,6 +70,7 @@ def prepare(cfg: DictConfig | Mapping[str, Any] | ModelSpec,
         "currency": run.currency,
         "report": run.report,
         "version": __version__,
+        "engine": engine_mode(),  # compiled or interpreted: the same tables either way
         "config_hash": digest,
     }
     if warmup is not None:
