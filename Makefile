@@ -34,20 +34,20 @@ docs-build: $(STAMP)  ## build the site into results/site, failing on any warnin
 test-slow: $(STAMP)  ## the long statistical suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m slow $(PYTEST_ARGS)
 
-bench: $(BENCH)  ## simoffice against SimPy and Ciw on an M/M/5 queue (about 1½ minutes; installs the bench extra)
+bench: $(BENCH)  ## simoffice, compiled and interpreted, against SimPy and Ciw on an M/M/5 queue (about 3 minutes; installs the bench extra)
 	$(BIN)/python experiments/benchmarks/peers.py $(ARGS)
 
 bench-staffing: $(STAMP)  ## the whole staffing search on regional and national, timed (about 25 minutes)
 	$(BIN)/python experiments/benchmarks/staffing.py $(ARGS)
 
-bench-national: $(STAMP)  ## a year of the national network, cost per contact by size, parallel replications (about 10 minutes)
+bench-national: $(STAMP)  ## a year of the national network against SimPy, cost per contact by size, parallel replications (about 15 minutes)
 	$(BIN)/python experiments/benchmarks/national.py $(ARGS)
 
 callgrind: $(STAMP)  ## instructions per contact, compiled and interpreted, counted by valgrind (about 5 minutes)
 	$(BIN)/python experiments/benchmarks/instructions.py $(ARGS)
 
 profile: $(STAMP)  ## where the time of a national run goes, by part of the engine (about 2 minutes)
-	$(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
+	SIMOFFICE_ENGINE=interpreted $(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
 
 attack: $(STAMP)  ## every bad input of tests/attack_cases.py, counted by outcome, against CODE (a folder holding simoffice; default this tree)
 	$(BIN)/python experiments/attack.py $(if $(CODE),--code $(CODE)) $(ARGS)

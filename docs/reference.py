@@ -30,8 +30,9 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the hook's sibling modules
 
-import reference_terms as terms  # noqa: E402
 from reference_text import cell, docstring_markdown, field_meanings, first_sentence, markdown_inline  # noqa: E402
+
+import simoffice.model.definitions as terms  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.simoffice_reference")
 
@@ -475,7 +476,7 @@ def columns_page() -> str:
         out.append("")
     extra = [m for m in terms.COLUMNS if m not in tables]
     for name in extra:
-        _missing(f"table {name} (described in reference_terms.py but not written by a run)")
+        _missing(f"table {name} (described in simoffice/model/definitions.py but not written by a run)")
     return "\n".join(out)
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_reference import load_hook
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "docs" / "mkdocs.yml"
@@ -48,19 +49,8 @@ def test_every_page_is_in_the_nav():
 
     listed = set(pages(config["nav"]))
     on_disk = {p.name for p in (CONFIG.parent / config["docs_dir"]).glob("*.md")}
-    generated = set(_reference_hook().PAGES)  # made by the hook docs/reference.py at build time
+    generated = set(load_hook().PAGES)  # made by the hook docs/reference.py at build time
     assert listed == on_disk | generated
-
-
-def _reference_hook():
-    """docs/reference.py, the hook that generates the reference pages."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("docs_reference", REPO / "docs" / "reference.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # as MkDocs loads a hook (its dataclasses need it)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_a_broken_link_fails_the_build(tmp_path):

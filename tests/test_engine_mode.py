@@ -85,3 +85,13 @@ def test_a_mode_that_does_not_exist_is_one_line(monkeypatch):
     monkeypatch.setenv(engine.ENGINE_VARIABLE, "fast")
     with pytest.raises(ConfigError, match="SIMOFFICE_ENGINE: expected compiled or interpreted"):
         engine.requested()
+
+
+def test_the_command_refuses_a_mode_that_does_not_exist_in_one_line(tmp_path):
+    simoffice = os.path.join(os.path.dirname(sys.executable), "simoffice")
+    done = subprocess.run([simoffice, "run.weeks=2"], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, engine.ENGINE_VARIABLE: "fast"}, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "simoffice: config error: SIMOFFICE_ENGINE: expected compiled or interpreted " \
+                                  "(got 'fast')"
+    assert not any(tmp_path.iterdir())

@@ -18,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
+import simoffice.model.definitions as definitions
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load_hook():
+def load_hook():
+    """docs/reference.py, the hook that generates the reference pages, loaded as MkDocs loads it."""
     spec = importlib.util.spec_from_file_location("docs_reference", REPO / "docs" / "reference.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # as MkDocs loads a hook (its dataclasses need it)
@@ -31,7 +34,7 @@ def _load_hook():
 
 @pytest.fixture(scope="module")
 def ref():
-    return _load_hook()
+    return load_hook()
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +130,7 @@ def test_a_key_without_a_meaning_is_caught_and_warned(ref, caplog):
 def test_every_measure_has_a_unit_and_a_definition(ref, pages):
     from simoffice.model.measure_names import MEASURES
 
-    terms = __import__("reference_terms")
+    terms = definitions
     assert set(terms.MEASURES) == set(MEASURES)  # no measure undefined, no definition of a measure gone
     page = pages["reference-measures.md"]
     for name in MEASURES:
@@ -138,7 +141,7 @@ def test_every_measure_has_a_unit_and_a_definition(ref, pages):
 def test_every_column_of_every_table_a_run_writes_has_a_meaning(ref, pages):
     from simoffice.run.results import TABLES
 
-    terms = __import__("reference_terms")
+    terms = definitions
     tables = ref.sample_tables()
     assert list(tables) == list(TABLES)
     assert set(terms.COLUMNS) == set(TABLES)
@@ -154,7 +157,7 @@ def test_every_column_of_every_table_a_run_writes_has_a_meaning(ref, pages):
 def test_every_log_column_is_listed(pages):
     from simoffice.model import log_columns
 
-    terms = __import__("reference_terms")
+    terms = definitions
     logs = {n: v for n, v in vars(log_columns).items() if n.endswith("_COLUMNS") and isinstance(v, dict)}
     assert set(terms.LOG_TABLES) == set(logs)
     page = pages["reference-columns.md"]

@@ -214,3 +214,17 @@ def test_the_command_line_refuses_a_misspelt_key_in_a_users_network_yaml(tmp_pat
     folder = user_network(tmp_path / "mine", "my_office", schema_line=schema_line, max_vists=5)
     result = simoffice_cli(tmp_path, "--config-dir", str(folder), "network=my_office")
     assert_refused_in_one_line(result, tmp_path, "network.max_vists: unknown key (did you mean max_visits?)")
+
+
+@pytest.mark.parametrize("override, key", [
+    ("network.offices.2.appointments.slot_min=30", "network.offices.2.appointments.slot_min"),
+    ("network.offices.2.appointments={slot_min: 30, per_slot: 1}", "network.offices.2.appointments"),
+    ("network.offices.0.opening_hours.fri=null", "network.offices.0.opening_hours.fri"),
+])
+def test_filling_in_a_value_the_config_leaves_null_is_one_line(override, key):
+    """OmegaConf fails on the null value without naming the key (an assertion, or an
+    AttributeError on None): the error names the override and says what to do instead."""
+    with pytest.raises(simoffice.ConfigError) as err:
+        simoffice.compose(override)
+    assert err.value.key == key
+    assert "write it in a config file" in err.value.expected

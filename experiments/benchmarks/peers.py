@@ -215,23 +215,23 @@ def main(argv: list[str] | None = None) -> int:
         for engine in engines:
             r = run_child(engine, weeks, args.seed + i)
             runs[engine].append(r)
-            print(f"  run {i + 1}/{args.repeats}  {LABELS[engine]:<10} {r['clients']:>10,} clients "
+            print(f"  run {i + 1}/{args.repeats}  {LABELS[engine]:<22} {r['clients']:>10,} clients "
                   f"{r['seconds']:8.2f} s {r['clients_per_s']:>11,.0f} clients/s", flush=True)
     results = {e: summarise(runs[e]) for e in engines}
 
     print()
-    head = (f"{'engine':<10} {'clients':>10} {'seconds':>8} {'clients/s':>11} {'min':>9} {'max':>9}"
+    head = (f"{'engine':<22} {'clients':>10} {'seconds':>8} {'clients/s':>11} {'min':>9} {'max':>9}"
             f"   {'mean wait':>9} {'Erlang C':>9} {'diff':>7}")
     print(head)
     print("-" * len(head))
     for engine in ENGINES:
         if engine not in results:
-            print(f"{LABELS[engine]:<10} {'not installed':>10}")
+            print(f"{LABELS[engine]:<22} {'not installed':>10}")
             continue
         s = results[engine]
         cps = s["clients_per_s"]
         w = s["wait_mean_min"]
-        print(f"{LABELS[engine]:<10} {s['clients_mean']:>10,.0f} {s['seconds_median']:>8.2f} "
+        print(f"{LABELS[engine]:<22} {s['clients_mean']:>10,.0f} {s['seconds_median']:>8.2f} "
               f"{cps['median']:>11,.0f} {cps['min']:>9,.0f} {cps['max']:>9,.0f}   "
               f"{w:>9.3f} {erlang:>9.3f} {100 * (w - erlang) / erlang:>+6.1f}%")
     print("(clients/s: median, min and max over runs; seconds: median; mean wait: minutes, "

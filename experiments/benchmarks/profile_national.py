@@ -7,6 +7,11 @@ SimPy's event loop apart), then the functions with the most own time.
 The profiler adds a roughly constant cost to every Python call, so the shares
 lean towards parts made of many small calls; they are a map, not a stopwatch.
 
+cProfile sees Python functions only: inside the compiled engine it sees nothing
+(its time goes to the caller), so ``make profile`` runs the engine interpreted
+(``SIMOFFICE_ENGINE=interpreted``). Where the compiled engine's time goes, part
+by part, is counted by ``make callgrind`` (``instructions.py``).
+
     python experiments/benchmarks/profile_national.py            # make profile
     python experiments/benchmarks/profile_national.py --weeks 4 --top 30
 """

@@ -17,6 +17,8 @@ from __future__ import annotations
 import signal
 import sys
 
+from simoffice.errors import ConfigError
+
 # The signal that stopped the start-up.
 _received: list[int] = []
 
@@ -36,6 +38,11 @@ def _stopped(prog: str = "simoffice") -> None:
     sys.exit(128 + signum)
 
 
+def _refused(err: ConfigError, prog: str = "simoffice") -> None:
+    print(f"{prog}: config error: {err}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main() -> None:
     """Console-script entry point: the handler first, then the command (:func:`simoffice.cli.main.main`)."""
     signal.signal(signal.SIGINT, _stop)
@@ -49,6 +56,8 @@ def main() -> None:
         command()
     except KeyboardInterrupt:
         _stopped()
+    except ConfigError as err:  # raised while the modules load (SIMOFFICE_ENGINE, simoffice.engine)
+        _refused(err)
 
 
 def calibrate() -> None:
@@ -62,4 +71,6 @@ def calibrate() -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     except KeyboardInterrupt:
         _stopped("simoffice-calibrate")
+    except ConfigError as err:  # raised while the modules load (SIMOFFICE_ENGINE, simoffice.engine)
+        _refused(err, "simoffice-calibrate")
     command()

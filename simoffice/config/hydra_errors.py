@@ -21,6 +21,7 @@ import errno
 import os
 import re
 import sys
+import traceback
 from typing import Any, Callable, Iterator
 
 import yaml
@@ -62,6 +63,9 @@ def config_error(ex: BaseException) -> ConfigError | None:
             return _wrong_type(err, full_key)
         if isinstance(err, (ConfigAttributeError, ConfigKeyError)):
             return UnknownKey(full_key, full_key.rpartition(".")[2], getattr(err, "object_type", None))
+    for err in _chain(ex):
+        if "NoneType" in str(err) and (under_null := _under_null(err)) is not None:
+            return under_null
     first = str(ex).splitlines()[0] if str(ex) else ""
     if isinstance(ex, MissingConfigException):
         m = re.search(r"Could not find '([^']+)/([^'/]+)'", str(ex))
@@ -80,6 +84,20 @@ def one_line(ex: BaseException) -> str | None:
     """``key: expected … (got …)`` for a config error found by Hydra, or None."""
     err = config_error(ex)
     return None if err is None else str(err)
+
+
+def _under_null(err: BaseException) -> ConfigError | None:
+    """An override that sets a key under a value that is null, or merges a mapping into
+    one (``network.offices.2.appointments.slot_min=30`` or ``….appointments={slot_min: 30}``
+    where the office has no appointments): OmegaConf fails on None without naming the key.
+    The key and value are those Hydra called ``OmegaConf.update`` with; None if it did not."""
+    frames = [frame for frame, _ in traceback.walk_tb(err.__traceback__)
+              if frame.f_code.co_name == "update" and frame.f_code.co_filename.endswith("omegaconf.py")]
+    if not frames or not isinstance(frames[-1].f_locals.get("key"), str):
+        return None
+    key, value = frames[-1].f_locals["key"], frames[-1].f_locals.get("value")
+    return ConfigError(key, "a setting the config has room for (a value left null there cannot be filled in "
+                            "from the command line: write it in a config file)", value)
 
 
 def _wrong_type(err: ValidationError, full_key: str) -> ConfigError:

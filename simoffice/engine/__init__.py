@@ -91,15 +91,25 @@ def mode() -> str:
 
 
 def _choose() -> None:
-    """Run the sources when asked to, or when the compiled modules are out of date."""
-    if os.environ.get(ENGINE_VARIABLE, "").strip() == "interpreted":
+    """Run the sources when asked to, or when the compiled modules are out of date.
+
+    Raises:
+        simoffice.errors.ConfigError: ``SIMOFFICE_ENGINE`` is not a mode, or asks for a
+            compiled engine that is not built or is out of date.
+    """
+    wanted = requested()
+    if wanted == "interpreted":
         sys.meta_path.insert(0, _Sources())
-    elif compiled_modules():
-        stale = out_of_date()
-        if stale:
-            warnings.warn(f"the compiled engine is older than its sources ({', '.join(stale)}): running "
-                          "interpreted until it is rebuilt (make, or pip install -e .)", RuntimeWarning, stacklevel=2)
-            sys.meta_path.insert(0, _Sources())
+        return
+    stale = out_of_date() if compiled_modules() else []
+    if wanted == "compiled" and (stale or not compiled_modules()):
+        from simoffice.errors import ConfigError
+        raise ConfigError(ENGINE_VARIABLE, "interpreted, or a compiled engine built from these sources "
+                                           "(make, or pip install -e . where a C compiler is found)", wanted)
+    if stale:
+        warnings.warn(f"the compiled engine is older than its sources ({', '.join(stale)}): running "
+                      "interpreted until it is rebuilt (make, or pip install -e .)", RuntimeWarning, stacklevel=2)
+        sys.meta_path.insert(0, _Sources())
 
 
 _choose()

@@ -1,4 +1,5 @@
-"""What the measures and the output columns mean: the words of the generated reference.
+"""What the measures and the output columns mean, in words: the generated reference's
+(docs/reference.py) and anyone's who needs them.
 
 The names, units and types come from the code (:data:`simoffice.model.measure_names.MEASURES`,
 :data:`simoffice.measures.metrics.UNITS`, the tables of a run, :mod:`simoffice.model.log_columns`);
