@@ -38,7 +38,7 @@ SCENARIOS = {
     "regional, siloed, Monday-Thursday, send away at closing, invariants checked": [
         "run.weeks=2", "run.replications=1", "design=siloed", "schedule=mon_thu", "schedule.closing_policy=send_away",
         "run.check_invariants=true"],
-    "M/M/c": ["network=mmc", "run.weeks=2", "run.replications=2"],
+    "M/M/c": ["network=mmc", "run.weeks=2", "run.replications=1"],
     "synthetic": ["network=synthetic", "run.weeks=2", "run.replications=1"],
 }
 

@@ -1,4 +1,7 @@
 """A built wheel runs outside the source tree: the configs ship inside the package.
+It is built without compiling the engine (``SIMOFFICE_BUILD=interpreted``, as on a
+machine with no C compiler), so it also shows that such a package runs, interpreted;
+the compiled engine is the test environment's own (tests/test_engine_mode.py).
 
 The wheel is built from this checkout and installed, without its dependencies, into a
 fresh virtual environment in a temporary folder; the dependencies come from the test
@@ -10,6 +13,7 @@ from that folder, so nothing can find ``configs/`` relative to the checkout.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -28,9 +32,10 @@ def installed(tmp_path_factory) -> Path:
     # Built from a copy, so that the build leaves nothing in the checkout.
     source = tmp / "source"
     shutil.copytree(ROOT, source, symlinks=True,
-                    ignore=shutil.ignore_patterns(".git", ".venv*", "build", "results", "*.egg-info", "__pycache__"))
+                    ignore=shutil.ignore_patterns(".git", ".venv*", "build", "results", "*.egg-info", "__pycache__",
+                                                  "*.so", "*.c", "compiled.json"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp / "dist"), str(source)],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env={**os.environ, "SIMOFFICE_BUILD": "interpreted"})
     wheel = next((tmp / "dist").glob("simoffice-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -51,6 +56,9 @@ def test_the_package_is_imported_from_the_fresh_environment(installed):
     where = subprocess.run([str(installed / "python"), "-c", "import simoffice; print(simoffice.__file__)"],
                            cwd=installed.parent, check=True, capture_output=True, text=True).stdout
     assert where.startswith(str(installed.parent)) and str(ROOT) not in where
+    mode = subprocess.run([str(installed / "python"), "-c", "import simoffice.engine as e; print(e.mode())"],
+                          cwd=installed.parent, check=True, capture_output=True, text=True).stdout.strip()
+    assert mode == "interpreted"
 
 
 def test_the_installed_command_runs_a_network(installed, tmp_path):

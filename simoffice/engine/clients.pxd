@@ -8,8 +8,10 @@ cdef class Draws:
     cdef public object escalate, expert, follow_up, booking
 
 cdef class Client:
-    cdef public object id, services, priority, draws, open, attempts, tried_on, escalated
+    # tried and escalated are bit masks over need positions: Python ints, as a bundle may
+    # have more than 64 needs (tests/test_bounds.py).
+    cdef public object id, services, priority, draws, open, attempts, tried_on, tried, escalated
     cdef public Py_ssize_t zone, segment, btype, level, row, visits, tickets, failed_trips, first_unit
-    cdef public Py_ssize_t proactive, tried, pending
+    cdef public Py_ssize_t proactive, pending
     cdef public double created, first_visit, travel
     cdef public bint informed, home, served_this_visit, idle, done, to_office

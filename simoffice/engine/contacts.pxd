@@ -1,8 +1,8 @@
 # Cython declarations for contacts.py and journey.py (see office.pxd): compiled, the
-from simoffice.engine.clients cimport Client
-from simoffice.engine.office cimport Desk, OfficeModel, Ticket
 # journey is an extension type, and every field it reads once per contact is a
 # C struct member. Contacts declares them all: Journey only adds methods.
+from simoffice.engine.clients cimport Client
+from simoffice.engine.office cimport Desk, OfficeModel, Ticket
 
 cdef class Contacts:
     cdef public object env, agenda, spec, rec, _pack_contact, _pack_bundle
