@@ -47,7 +47,7 @@ callgrind: $(STAMP)  ## instructions per contact, compiled and interpreted, coun
 	$(BIN)/python experiments/benchmarks/instructions.py $(ARGS)
 
 profile: $(STAMP)  ## where the time of a national run goes, by part of the engine (about 2 minutes)
-	SIMOFFICE_ENGINE=interpreted $(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
+	$(BIN)/python experiments/benchmarks/profile_national.py $(ARGS)
 
 attack: $(STAMP)  ## every bad input of tests/attack_cases.py, counted by outcome, against CODE (a folder holding simoffice; default this tree)
 	$(BIN)/python experiments/attack.py $(if $(CODE),--code $(CODE)) $(ARGS)

@@ -8,8 +8,8 @@ The profiler adds a roughly constant cost to every Python call, so the shares
 lean towards parts made of many small calls; they are a map, not a stopwatch.
 
 cProfile sees Python functions only: inside the compiled engine it sees nothing
-(its time goes to the caller), so ``make profile`` runs the engine interpreted
-(``SIMOFFICE_ENGINE=interpreted``). Where the compiled engine's time goes, part
+(its time goes to the caller), so this script runs the engine interpreted (it
+sets ``SIMOFFICE_ENGINE=interpreted`` before simoffice is imported). Where the compiled engine's time goes, part
 by part, is counted by ``make callgrind`` (``instructions.py``).
 
     python experiments/benchmarks/profile_national.py            # make profile
@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 from collections import defaultdict
+
+os.environ["SIMOFFICE_ENGINE"] = "interpreted"  # cProfile cannot see inside compiled modules
 
 # What each module of the engine does, for the summary.
 PARTS = {
